@@ -1,0 +1,73 @@
+"""Word tokens and sentences with character offsets into the clean text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from services.arabic.normalize import fold
+
+_TOKEN = re.compile(r"\d+(?:[.,٫٬]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*|\S", re.UNICODE)
+# A sentence ends at . ! ? ؟ ؛ … (not between digits: 3.5) or at a line break.
+_SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?؟؛…]+(?=[\s\"”»)]|$)|(?<=\d)[.!?؟؛…]+(?=\s|$)|\n+")
+
+# Clitics that attach to the front of a word: conjunctions, then prepositions, then the article.
+_CONJUNCTIONS = ("و", "ف")
+_PREPOSITIONS = ("ب", "ل", "ك")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    folded: str
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[:1].isalpha()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, numbers and punctuation marks of ``text`` with offsets; folding done once here."""
+    return [Token(m.group(), m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(text)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences as ``(start, end)`` spans, stripped of surrounding whitespace."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for brk in _SENTENCE_BREAK.finditer(text):
+        end = brk.end() if brk.group()[0] != "\n" else brk.start()
+        _append_stripped(text, start, end, spans)
+        start = brk.end()
+    _append_stripped(text, start, len(text), spans)
+    return spans
+
+
+def _append_stripped(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def strip_clitics(folded_word: str) -> list[str]:
+    """Candidate stems of a folded word, longest first: وبالبيت -> [وبالبيت, بالبيت, البيت, ...].
+
+    Only prefixes are stripped, and a stem keeps at least two letters; ``لل`` restores the
+    article's alef (للبيت -> البيت) because ل + ال is written without it.
+    """
+    candidates = [folded_word]
+    word = folded_word
+    if len(word) > 3 and word[0] in _CONJUNCTIONS:
+        word = word[1:]
+        candidates.append(word)
+    if len(word) > 3 and word.startswith("لل"):
+        candidates.append("ا" + word[1:])
+        candidates.append(word[2:])
+    elif len(word) > 3 and word[0] in _PREPOSITIONS:
+        candidates.append(word[1:])
+    return candidates

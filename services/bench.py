@@ -1,0 +1,129 @@
+"""``rasd bench``: articles/s and ms/article per stage offline, and end to end through Kafka.
+
+The seeds are replicated to N articles with distinct ids. Offline numbers are single-process,
+single-core; the end-to-end run measures raw → enriched latency from Kafka record timestamps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from services.arabic.analyze import quantities_in
+from services.arabic.claims import find_claims
+from services.arabic.entities import find_entities, knowledge_base
+from services.arabic.tokenize import tokenize
+from services.consumer.reader import collect
+from services.contracts.events import CleanArticle, RawArticle
+from services.enricher.pipeline import clean_article, enrich_article
+from services.enricher.settings import Settings
+from services.enricher.topics import ensure_topics
+from services.localkafka import REPO, LocalKafka, LocalWorker, free_port, start_local_kafka
+from services.producer.publish import publish
+from services.producer.readers import Accepted, read_paths
+
+Echo = Callable[[str], None]
+
+
+def replicate(seeds: Path, n: int) -> list[RawArticle]:
+    base = [r.article for r in read_paths([seeds], "bench") if isinstance(r, Accepted)]
+    if not base:
+        raise SystemExit(f"no seed articles under {seeds}")
+    return [base[i % len(base)].model_copy(update={"id": f"bench-{i:06d}"}) for i in range(n)]
+
+
+def _rate(label: str, seconds: float, n: int) -> str:
+    return f"{label:<26} {n / seconds:>12,.0f} {1000 * seconds / n:>12.3f}"
+
+
+def offline(articles: list[RawArticle], echo: Echo) -> list[CleanArticle]:
+    knowledge_base()  # load once, as a worker does at start-up; not part of per-article cost
+    clean_article(articles[0]), enrich_article(clean_article(articles[0]))  # warm caches
+    n = len(articles)
+    t0 = time.perf_counter()
+    cleaned = [clean_article(a) for a in articles]
+    t_clean = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    tokens = [tokenize(c.text) for c in cleaned]
+    mentions = [find_entities(c.text, t) for c, t in zip(cleaned, tokens, strict=True)]
+    t_entities = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for c, t, m in zip(cleaned, tokens, mentions, strict=True):
+        find_claims(c.text, t, [(s.start, s.end) for s in c.sentences], m, quantities_in(c.text))
+    t_claims = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for c in cleaned:
+        enrich_article(c)
+    t_extract = time.perf_counter() - t0
+
+    echo(f"offline, {n} articles, one process")
+    echo(f"{'stage':<26} {'articles/s':>12} {'ms/article':>12}")
+    echo(_rate("clean", t_clean, n))
+    echo(_rate("entities (tokens+KB)", t_entities, n))
+    echo(_rate("claims (numbers+cues)", t_claims, n))
+    echo(_rate("extract (all, + events)", t_extract, n))
+    echo(_rate("clean + extract", t_clean + t_extract, n))
+    return cleaned
+
+
+def end_to_end(articles: list[RawArticle], echo: Echo, timeout: float = 600) -> None:
+    kafka: LocalKafka | None = None
+    worker: LocalWorker | None = None
+    bootstrap = os.environ.get("RASD_KAFKA_BOOTSTRAP")
+    try:
+        if bootstrap is None:
+            kafka = start_local_kafka()
+            bootstrap = kafka.bootstrap
+        run = f"bench-{int(time.time())}"
+        settings = Settings(kafka_bootstrap=bootstrap, app_id=f"rasd-{run}", topic_partitions=1,
+                            topic_raw=f"{run}.raw", topic_clean=f"{run}.clean",
+                            topic_enriched=f"{run}.enriched", topic_entities=f"{run}.entities",
+                            topic_claims=f"{run}.claims", topic_dlq=f"{run}.dlq")
+        asyncio.run(ensure_topics(settings))
+        env = {f"RASD_{k.upper()}": str(v) for k, v in settings.model_dump(mode="json").items()}
+        env.update(RASD_WEB_PORT=str(free_port()), RASD_LOG_LEVEL="warning",
+                   RASD_DATA_DIR=str(REPO / ".cache" / "faust"))
+        worker = LocalWorker(env, REPO / ".cache" / "logs" / f"{run}-worker.log").start()
+        # Warm-up: one article through, so start-up and partition assignment are not measured.
+        warm = articles[0].model_copy(update={"id": "warmup"})
+        asyncio.run(publish([Accepted("warmup", warm)], bootstrap=bootstrap, topic=settings.topic_raw))
+        asyncio.run(collect(bootstrap, [settings.topic_enriched], done=lambda ev: len(ev) >= 1, timeout=120))
+        t0 = time.perf_counter()
+        asyncio.run(publish((Accepted(a.id, a) for a in articles), bootstrap=bootstrap,
+                            topic=settings.topic_raw))
+        wanted = {a.id for a in articles}
+        events = asyncio.run(collect(
+            bootstrap, [settings.topic_raw, settings.topic_enriched], timeout=timeout,
+            done=lambda ev: wanted <= {e.key for e in ev if e.topic == settings.topic_enriched}))
+        wall = time.perf_counter() - t0
+        raw_ts = {e.key: e.timestamp_ms for e in events if e.topic == settings.topic_raw}
+        lat = sorted((e.timestamp_ms - raw_ts[e.key]) / 1000 for e in events
+                     if e.topic == settings.topic_enriched and e.key in wanted and e.key in raw_ts)
+        if len(lat) < len(wanted):
+            echo(f"end to end: only {len(lat)}/{len(wanted)} enriched within {timeout}s")
+            echo(worker.log_tail())
+            return
+        q = statistics.quantiles(lat, n=100)
+        echo(f"\nend to end through Kafka ({bootstrap}), {len(wanted)} articles, 1 worker, 1 partition")
+        echo(f"throughput {len(wanted) / wall:,.0f} articles/s (publish → last enriched, {wall:.1f}s)")
+        echo(f"latency raw→enriched  p50 {q[49] * 1000:,.0f} ms   p95 {q[94] * 1000:,.0f} ms   "
+             f"p99 {q[98] * 1000:,.0f} ms")
+    finally:
+        if worker is not None:
+            worker.stop()
+        if kafka is not None:
+            kafka.stop()
+
+
+def run_bench(seeds: Path, n: int, *, with_kafka: bool, echo: Echo) -> None:
+    articles = replicate(seeds, n)
+    offline(articles, echo)
+    if with_kafka:
+        end_to_end(articles, echo)

@@ -1,0 +1,238 @@
+"""The ``rasd`` command. Every option can also be set by an environment variable ``RASD_*``."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from services.localkafka import REPO
+
+DEFAULT_SEEDS = REPO / "seeds"
+
+
+def _settings(**overrides: Any) -> Any:
+    from services.enricher.settings import Settings
+
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _json(data: Any) -> str:
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def main() -> None:
+    """Rasd: Arabic news articles in, structured events (entities, claims) out.
+
+    Configuration comes from environment variables prefixed RASD_ (see `rasd config`).
+    """
+
+
+@main.command()
+def config() -> None:
+    """Print the effective settings and the environment variable of each."""
+    settings = _settings()
+    for name, value in settings.model_dump(mode="json").items():
+        click.echo(f"RASD_{name.upper():<24} {value}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--topic", help="Target topic [RASD_TOPIC_RAW, default articles.raw]")
+@click.option("--source", default="local", show_default=True, help="Outlet name stored in each article")
+@click.option("--bootstrap", help="Kafka bootstrap servers [RASD_KAFKA_BOOTSTRAP]")
+def publish(paths: tuple[Path, ...], topic: str | None, source: str, bootstrap: str | None) -> None:
+    """Publish .txt, .html, .json and .jsonl files (or folders of them) to articles.raw.
+
+    Each article becomes one article.raw event keyed by its id, with CloudEvents headers.
+    Files that cannot be published are listed with the reason; the exit code is 1 if any were.
+    """
+    from services.enricher.topics import ensure_topics
+    from services.producer.publish import PublishReport
+    from services.producer.publish import publish as do_publish
+    from services.producer.readers import read_paths
+
+    settings = _settings(kafka_bootstrap=bootstrap, topic_raw=topic)
+
+    def progress(report: PublishReport) -> None:
+        done = len(report.published) + len(report.rejected)
+        if done % 100 == 0:
+            click.echo(f"  … {len(report.published)} published, {len(report.rejected)} rejected", err=True)
+
+    async def go() -> PublishReport:
+        await ensure_topics(settings, (settings.topic_raw,))
+        return await do_publish(read_paths(list(paths), source), bootstrap=settings.kafka_bootstrap,
+                                topic=settings.topic_raw, progress=progress)
+
+    report = asyncio.run(go())
+    click.echo(f"published {len(report.published)} article(s) to {settings.topic_raw} "
+               f"at {settings.kafka_bootstrap}; rejected {len(report.rejected)}")
+    for rejection in report.rejected:
+        click.echo(f"  rejected [{rejection.reason}] {rejection.message}", err=True)
+    sys.exit(1 if report.rejected else 0)
+
+
+@main.command()
+@click.option("--web-port", type=int, help="HTTP port for /metrics and /health [RASD_WEB_PORT]")
+def worker(web_port: int | None) -> None:
+    """Run the Faust worker: clean and extract agents, metrics on http://HOST:PORT/metrics."""
+    import faust
+
+    from services.enricher.app import create_app
+    from services.enricher.metrics import Metrics
+    from services.enricher.topics import ensure_topics
+
+    settings = _settings(web_port=web_port)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(ensure_topics(settings))
+    except Exception as exc:  # noqa: BLE001 - turned into a message a person can act on
+        raise click.ClickException(
+            f"cannot reach Kafka at {settings.kafka_bootstrap} ({type(exc).__name__}: {exc}). "
+            "Start one with `bash ops/kafka/kafka.sh start` or set RASD_KAFKA_BOOTSTRAP."
+        ) from exc
+    app = create_app(settings, Metrics.create())
+    faust.Worker(app, loglevel=settings.log_level, loop=loop).execute_from_commandline()
+
+
+@main.command()
+@click.argument("topic")
+@click.option("--from-beginning/--latest", default=True, show_default=True)
+@click.option("--max", "max_events", type=int, help="Stop after this many events")
+@click.option("--idle-timeout", type=float, help="Stop after this many seconds without events")
+@click.option("--compact", is_flag=True, help="One line per event instead of indented JSON")
+@click.option("--bootstrap", help="Kafka bootstrap servers [RASD_KAFKA_BOOTSTRAP]")
+def tail(topic: str, from_beginning: bool, max_events: int | None, idle_timeout: float | None,
+         compact: bool, bootstrap: str | None) -> None:
+    """Print the events of TOPIC as they arrive (Arabic intact), with key and event type."""
+    from services.consumer.reader import stream_events
+
+    settings = _settings(kafka_bootstrap=bootstrap)
+
+    async def go() -> None:
+        seen = 0
+        async for event in stream_events(settings.kafka_bootstrap, [topic], from_beginning=from_beginning,
+                                         idle_timeout=idle_timeout):
+            head = f"# {event.topic}[{event.partition}]@{event.offset} key={event.key} " \
+                   f"type={event.headers.get('ce_type', '?')}"
+            try:
+                body = orjson.dumps(event.json(), option=0 if compact else orjson.OPT_INDENT_2).decode()
+            except orjson.JSONDecodeError:
+                body = event.value.decode("utf-8", "replace")
+            click.echo(head)
+            click.echo(body)
+            seen += 1
+            if max_events is not None and seen >= max_events:
+                return
+
+    try:
+        asyncio.run(go())
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", default="local", show_default=True)
+def enrich(file: Path, source: str) -> None:
+    """Run the whole pipeline on FILE offline (no Kafka) and print the enriched JSON.
+
+    Glued articles found in FILE are enriched too and printed after the main one.
+    """
+    from services.enricher.pipeline import DeadLetterError, appended_articles, clean_article, enrich_article
+    from services.producer.readers import Accepted, read_file
+
+    failed = False
+    for item in read_file(file, source):
+        if not isinstance(item, Accepted):
+            click.echo(f"rejected [{item.reason}] {item.message}", err=True)
+            failed = True
+            continue
+        try:
+            article = clean_article(item.article)
+            for one in [article, *(clean_article(a) for a in appended_articles(article))]:
+                click.echo(_json(enrich_article(one).article.model_dump(mode="json")))
+        except DeadLetterError as exc:
+            click.echo(f"{item.origin}: would be dead-lettered [{exc.kind.value}] {exc.message}", err=True)
+            failed = True
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Fail if schemas/ differs from the models")
+def schemas(check: bool) -> None:
+    """Write (or --check) the JSON Schemas in schemas/ from the event models."""
+    from services.contracts.schemas import stale_schemas, write_schemas
+
+    folder = REPO / "schemas"
+    if check:
+        stale = stale_schemas(folder)
+        if stale:
+            raise click.ClickException(f"out of date: {', '.join(stale)}; run `rasd schemas`")
+        click.echo("schemas are up to date")
+        return
+    for path in write_schemas(folder):
+        click.echo(f"wrote {path.relative_to(REPO)}")
+
+
+@main.command()
+@click.option("--seeds", type=click.Path(exists=True, path_type=Path), default=DEFAULT_SEEDS,
+              show_default=True, help="Files or folder to publish")
+@click.option("--timeout", type=float, default=120, show_default=True)
+def demo(seeds: Path, timeout: float) -> None:
+    """Start a local Kafka (unless RASD_KAFKA_BOOTSTRAP is set), a worker, publish the seeds and
+    summarize the enriched events they produce; then stop everything."""
+    from services.demo import run_demo
+
+    sys.exit(run_demo(seeds, timeout=timeout, echo=click.echo))
+
+
+@main.command()
+@click.option("-n", "--articles", type=int, default=1000, show_default=True,
+              help="Seed articles replicated to this many")
+@click.option("--kafka/--no-kafka", default=True, show_default=True, help="Also measure end to end")
+@click.option("--seeds", type=click.Path(exists=True, path_type=Path), default=DEFAULT_SEEDS,
+              show_default=True)
+def bench(articles: int, kafka: bool, seeds: Path) -> None:
+    """Measure throughput per stage offline and end to end through Kafka; print a table."""
+    from services.bench import run_bench
+
+    run_bench(seeds, articles, with_kafka=kafka, echo=click.echo)
+
+
+def unique_suffix() -> str:
+    return f"{int(time.time())}-{uuid.uuid4().hex[:6]}"
+
+
+def summarize(enriched: list[dict[str, Any]]) -> list[str]:
+    """Short human summary of enriched events (used by the demo)."""
+    lines = []
+    for art in enriched:
+        kinds = Counter(b["kind"] for b in art["removed"])
+        lines.append(f"• {art['id']}  {art.get('title') or '(no title)'}")
+        lines.append(f"    body: {len(art['text'].split())} words in {len(art['paragraphs'])} paragraphs; "
+                     f"removed: {dict(kinds) or 'nothing'}; appended: {len(art['appended'])}"
+                     + (f"; split from {art['parent_id']}" if art.get("parent_id") else ""))
+        ents = ", ".join(f"{e['canonical']} ({e['type']})" for e in art["entities"][:10])
+        lines.append(f"    entities ({len(art['entities'])}): {ents}")
+        for claim in art["claims"][:4]:
+            who = (claim["speaker"] or {}).get("text") or (claim["according_to"] or {}).get("text") or "—"
+            lines.append(f"    claim [{claim['kind']}] {who} {claim['cue'] or ''}: {claim['content'][:80]}")
+        if len(art["claims"]) > 4:
+            lines.append(f"    … and {len(art['claims']) - 4} more claims")
+    return lines
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

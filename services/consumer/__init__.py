@@ -1,0 +1,1 @@
+"""Downstream consumption of Rasd's topics: ``rasd tail``, the demo and the tests read with it."""

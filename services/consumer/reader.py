@@ -1,0 +1,98 @@
+"""Read events off Rasd's topics with their CloudEvents headers, stopping on the work, not the clock."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from services.contracts.cloudevents import read_headers
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    topic: str
+    partition: int
+    offset: int
+    key: str | None
+    headers: dict[str, str]
+    value: bytes
+    timestamp_ms: int
+
+    def json(self) -> Any:
+        return orjson.loads(self.value)
+
+
+async def stream_events(
+    bootstrap: str,
+    topics: list[str],
+    *,
+    from_beginning: bool = True,
+    idle_timeout: float | None = None,
+    deadline: float | None = None,
+) -> AsyncIterator[Received]:
+    """Yield events of ``topics``; end after ``idle_timeout`` s without events or at ``deadline``.
+
+    Reads without a consumer group (no offsets committed), so tailing never disturbs anyone.
+    """
+    consumer = AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        client_id=f"rasd-tail-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest" if from_beginning else "latest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        last = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
+                return
+            if idle_timeout is not None and now - last >= idle_timeout:
+                return
+            batch = await consumer.getmany(timeout_ms=200)
+            for tp, records in batch.items():
+                for r in records:
+                    last = time.monotonic()
+                    yield Received(tp.topic, tp.partition, r.offset,
+                                   r.key.decode("utf-8", "replace") if r.key is not None else None,
+                                   read_headers(r.headers), r.value or b"", r.timestamp)
+    finally:
+        await consumer.stop()
+
+
+async def collect(
+    bootstrap: str,
+    topics: list[str],
+    *,
+    done: Callable[[list[Received]], bool],
+    timeout: float,
+) -> list[Received]:
+    """Events of ``topics`` from the beginning until ``done(events)`` holds or ``timeout`` passes."""
+    events: list[Received] = []
+    deadline = time.monotonic() + timeout
+    async for event in stream_events(bootstrap, topics, deadline=deadline):
+        events.append(event)
+        if done(events):
+            break
+    return events
+
+
+async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    """Current end offset per partition of ``topic`` (0 partitions if it does not exist)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
+    try:
+        partitions = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in partitions]
+        ends = await consumer.end_offsets(tps) if tps else {}
+        return {tp.partition: off for tp, off in ends.items()}
+    finally:
+        await consumer.stop()

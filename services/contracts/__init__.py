@@ -1,0 +1,1 @@
+"""Event contracts shared by the producer, the enricher and downstream consumers."""

@@ -1,0 +1,99 @@
+"""``rasd demo``: the whole service on a local Kafka with the seeds flowing through it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from services.consumer.reader import Received, collect
+from services.enricher.settings import Settings
+from services.enricher.topics import ensure_topics
+from services.localkafka import REPO, LocalKafka, LocalWorker, free_port, start_local_kafka
+from services.producer.publish import publish
+from services.producer.readers import read_paths
+
+Echo = Callable[[str], None]
+
+
+def run_demo(seeds: Path, *, timeout: float, echo: Echo) -> int:
+    kafka: LocalKafka | None = None
+    worker: LocalWorker | None = None
+    bootstrap = os.environ.get("RASD_KAFKA_BOOTSTRAP")
+    try:
+        if bootstrap is None:
+            echo("▶ starting a local Apache Kafka (first run downloads it from Maven Central) …")
+            kafka = start_local_kafka(int(os.environ.get("RASD_KAFKA_PORT", "0")) or None)
+            bootstrap = kafka.bootstrap
+        echo(f"▶ Kafka at {bootstrap}")
+        run_id = f"demo-{int(time.time())}"
+        web_port = free_port()
+        settings = Settings(kafka_bootstrap=bootstrap, app_id=f"rasd-{run_id}", web_port=web_port,
+                            topic_partitions=1, data_dir=REPO / ".cache" / "faust")
+        asyncio.run(ensure_topics(settings))
+        env = {"RASD_KAFKA_BOOTSTRAP": bootstrap, "RASD_APP_ID": settings.app_id,
+               "RASD_WEB_PORT": str(web_port), "RASD_LOG_LEVEL": "warning",
+               "RASD_DATA_DIR": str(settings.data_dir), "RASD_TOPIC_PARTITIONS": "1"}
+        worker = LocalWorker(env, REPO / ".cache" / "logs" / f"{run_id}-worker.log").start()
+        echo(f"▶ worker started (metrics on http://127.0.0.1:{web_port}/metrics, log {worker.log_path})")
+        report = asyncio.run(publish(read_paths([seeds], "seeds"), bootstrap=bootstrap,
+                                     topic=settings.topic_raw))
+        echo(f"▶ published {len(report.published)} article(s) from {seeds}")
+        for rejection in report.rejected:
+            echo(f"  rejected [{rejection.reason}] {rejection.message}")
+        wanted = set(report.published)
+        events = asyncio.run(collect(bootstrap, [settings.topic_enriched],
+                                     done=lambda ev: _all_enriched(ev, wanted), timeout=timeout))
+        enriched = _latest_by_id(events)
+        if not wanted <= set(enriched):
+            echo(f"✗ only {len(enriched)} enriched event(s) after {timeout:.0f}s; worker log:")
+            echo(worker.log_tail())
+            return 1
+        from services.cli import summarize
+
+        echo(f"▶ {len(enriched)} enriched event(s) on {settings.topic_enriched}:")
+        for line in summarize(list(enriched.values())):
+            echo(line)
+        echo("▶ worker metrics:")
+        for line in _metric_lines(web_port):
+            echo(f"    {line}")
+        echo("▶ done; subscribe your own consumer with `rasd tail articles.enriched`")
+        return 0
+    finally:
+        if worker is not None:
+            worker.stop()
+        if kafka is not None:
+            echo("▶ stopping the local Kafka")
+            kafka.stop()
+
+
+def _latest_by_id(events: list[Received]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for event in events:
+        data = event.json()
+        out[data["id"]] = data
+    return out
+
+
+def _all_enriched(events: list[Received], wanted: set[str]) -> bool:
+    """Every published article and every article split off one of them has been enriched."""
+    seen = _latest_by_id(events)
+    expected = set(wanted)
+    for article in seen.values():
+        expected |= {a["id"] for a in article["appended"]}
+    return expected <= set(seen)
+
+
+def _metric_lines(port: int) -> list[str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            text = response.read().decode()
+    except OSError as exc:
+        return [f"(metrics unavailable: {exc})"]
+    return [line for line in text.splitlines()
+            if line.startswith(("rasd_articles_total", "rasd_entities_total", "rasd_claims_total",
+                                "rasd_dead_letters_total"))]

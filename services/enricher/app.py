@@ -1,0 +1,135 @@
+"""The Faust app: two agents wired over the pure stage functions of ``pipeline``.
+
+Run it with ``rasd worker`` (see ``rasd worker --help``). Topics carry raw bytes so that the
+agents, not Faust's codec layer, decide what happens to bad input: every message either produces
+its outputs or one dead letter on ``articles.dlq``; none is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+from faust.sensors.prometheus import setup_prometheus_sensors
+
+from services.contracts.cloudevents import Headers, make_headers, parse_time, read_headers
+from services.contracts.events import CleanArticle, ErrorKind, RawArticle, Stage
+from services.enricher.metrics import Metrics
+from services.enricher.pipeline import (
+    DeadLetterError,
+    appended_articles,
+    clean_article,
+    dead_letter,
+    decode,
+    encode,
+    enrich_article,
+)
+from services.enricher.settings import Settings
+
+log = logging.getLogger(__name__)
+# The raw event's time travels with the article so the extract stage can measure end to end.
+INGEST_TIME_HEADER = "rasd_ingest_time"
+
+
+def create_app(settings: Settings, metrics: Metrics) -> faust.App:
+    """A configured Faust app with the clean and extract agents and a /metrics page."""
+    app = faust.App(
+        settings.app_id,
+        broker=[f"kafka://{b.strip()}" for b in settings.kafka_bootstrap.split(",")],
+        processing_guarantee=settings.processing_guarantee.value,
+        web_enabled=True,
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        web_host=settings.web_host,
+        datadir=str(settings.data_dir / settings.app_id),
+        topic_partitions=settings.topic_partitions,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+    )
+    setup_prometheus_sensors(app, pattern="/metrics", registry=metrics.registry, name_prefix="faust")
+
+    def topic(name: str) -> faust.TopicT:
+        return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
+                         value_serializer="raw", partitions=settings.topic_partitions)
+
+    raw_topic, clean_topic = topic(settings.topic_raw), topic(settings.topic_clean)
+    enriched_topic, entities_topic = topic(settings.topic_enriched), topic(settings.topic_entities)
+    claims_topic, dlq_topic = topic(settings.topic_claims), topic(settings.topic_dlq)
+
+    async def emit(target: faust.TopicT, name: str, key: str, body: bytes,
+                   extra: Headers | None = None) -> None:
+        headers = make_headers(name, key, body, source=settings.source) + (extra or [])
+        await target.send(key=key.encode(), value=body, headers=headers)
+
+    async def run_stage(event: faust.EventT, stage: Stage,
+                        handler: Callable[[Any, dict[str, str]], Awaitable[None]]) -> None:
+        message = event.message
+        started = time.perf_counter()
+        try:
+            await handler(message, read_headers(message.headers))
+            metrics.articles.labels(stage.value, "ok").inc()
+        except Exception as exc:
+            kind, error = (exc.kind, exc.message) if isinstance(exc, DeadLetterError) else (
+                ErrorKind.STAGE_ERROR, f"{type(exc).__name__}: {exc}")
+            if kind is ErrorKind.STAGE_ERROR:
+                log.exception("stage %s failed on %s[%s]@%s", stage, message.topic, message.partition,
+                              message.offset)
+            letter = dead_letter(topic=message.topic, partition=message.partition, offset=message.offset,
+                                 key=message.key, value=message.value, stage=stage, kind=kind, error=error)
+            key = message.key.decode("utf-8", "replace") if message.key else f"{message.topic}-{message.offset}"
+            await emit(dlq_topic, "deadletter", key, encode(letter))
+            metrics.articles.labels(stage.value, "dead_letter").inc()
+            metrics.dead_letters.labels(stage.value, kind.value).inc()
+        finally:
+            metrics.stage_seconds.labels(stage.value).observe(time.perf_counter() - started)
+
+    async def handle_raw(message: Any, headers: dict[str, str]) -> None:
+        raw = decode(message.value, RawArticle, max_bytes=settings.max_content_bytes)
+        article = clean_article(raw)
+        ingest = headers.get(INGEST_TIME_HEADER) or headers.get("ce_time") or _kafka_time(message)
+        await emit(clean_topic, "article.clean", article.id, encode(article),
+                   [(INGEST_TIME_HEADER, ingest.encode())])
+        for glued in appended_articles(article):
+            await emit(raw_topic, "article.raw", glued.id, encode(glued))
+
+    async def handle_clean(message: Any, headers: dict[str, str]) -> None:
+        article = decode(message.value, CleanArticle, max_bytes=settings.max_content_bytes * 4)
+        result = enrich_article(article)
+        await emit(enriched_topic, "article.enriched", article.id, encode(result.article))
+        for entity in result.entities:
+            await emit(entities_topic, "entity", article.id, encode(entity))
+            metrics.entities.labels(entity.type).inc()
+        for claim in result.claims:
+            await emit(claims_topic, "claim", article.id, encode(claim))
+            metrics.claims.labels(claim.kind).inc()
+        ingested = parse_time({"ce_time": headers.get(INGEST_TIME_HEADER, "")})
+        if ingested is not None:
+            lag = (datetime.now(UTC) - ingested).total_seconds()
+            metrics.end_to_end_seconds.observe(max(lag, 0.0))
+
+    @app.agent(raw_topic, name="clean")
+    async def clean_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+        async for event in stream.events():
+            await run_stage(event, Stage.CLEAN, handle_raw)
+            yield None
+
+    @app.agent(clean_topic, name="extract")
+    async def extract_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+        async for event in stream.events():
+            await run_stage(event, Stage.EXTRACT, handle_clean)
+            yield None
+
+    @app.page("/health")
+    async def health(web: Any, request: Any) -> Any:
+        return web.json({"status": "ok", "app": settings.app_id})
+
+    return app
+
+
+def _kafka_time(message: Any) -> str:
+    seconds = message.timestamp or time.time()
+    return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,93 @@
+"""Drive the local Apache Kafka of ``ops/kafka/kafka.sh`` from Python (demo, bench, tests)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "ops" / "kafka" / "kafka.sh"
+
+
+class LocalKafkaError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True, slots=True)
+class LocalKafka:
+    port: int
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def _run(self, command: str, timeout: float) -> subprocess.CompletedProcess[str]:
+        if not SCRIPT.is_file():
+            raise LocalKafkaError(f"{SCRIPT} is missing: run from a Rasd checkout")
+        env = {**os.environ, "RASD_KAFKA_PORT": str(self.port)}
+        return subprocess.run(["bash", str(SCRIPT), command], env=env, capture_output=True, text=True,
+                              timeout=timeout, check=False)
+
+    def start(self, timeout: float = 300) -> LocalKafka:
+        """Fetch (first time only) and start the broker; raise with its log when it fails."""
+        done = self._run("start", timeout)
+        if done.returncode != 0:
+            raise LocalKafkaError(
+                f"local Kafka did not start on port {self.port} (exit {done.returncode}).\n"
+                f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}\n"
+                "Check that Java 17+ and Maven are installed and Maven Central is reachable; "
+                "`bash ops/kafka/kafka.sh start` shows the same output."
+            )
+        return self
+
+    def stop(self) -> None:
+        self._run("stop", 120)
+
+
+def start_local_kafka(port: int | None = None) -> LocalKafka:
+    return LocalKafka(port or free_port()).start()
+
+
+@dataclass
+class LocalWorker:
+    """A ``rasd worker`` subprocess with its own environment (topics, app id, web port)."""
+
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> LocalWorker:
+        import sys
+
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", "worker"],
+            env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
+        )
+        return self
+
+    def stop(self, timeout: float = 30) -> int | None:
+        if self.process is None or self.process.poll() is not None:
+            return self.process.returncode if self.process else None
+        self.process.terminate()
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait(10)
+
+    def log_tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log_path.read_text("utf-8", "replace")[-chars:]
+        except OSError:
+            return ""

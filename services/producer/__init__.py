@@ -1,0 +1,1 @@
+"""Publishing articles (files, folders, JSON, JSONL, HTML) to ``articles.raw``."""
