@@ -82,39 +82,72 @@ def end_to_end(articles: list[RawArticle], echo: Echo, timeout: float = 600) -> 
             kafka = start_local_kafka()
             bootstrap = kafka.bootstrap
         run = f"bench-{int(time.time())}"
-        settings = Settings(kafka_bootstrap=bootstrap, app_id=f"rasd-{run}", topic_partitions=1,
-                            topic_raw=f"{run}.raw", topic_clean=f"{run}.clean",
-                            topic_enriched=f"{run}.enriched", topic_entities=f"{run}.entities",
-                            topic_claims=f"{run}.claims", topic_dlq=f"{run}.dlq")
+        settings = Settings(
+            kafka_bootstrap=bootstrap,
+            app_id=f"rasd-{run}",
+            topic_partitions=1,
+            topic_raw=f"{run}.raw",
+            topic_clean=f"{run}.clean",
+            topic_enriched=f"{run}.enriched",
+            topic_entities=f"{run}.entities",
+            topic_claims=f"{run}.claims",
+            topic_dlq=f"{run}.dlq",
+        )
         asyncio.run(ensure_topics(settings))
         env = {f"RASD_{k.upper()}": str(v) for k, v in settings.model_dump(mode="json").items()}
-        env.update(RASD_WEB_PORT=str(free_port()), RASD_LOG_LEVEL="warning",
-                   RASD_DATA_DIR=str(REPO / ".cache" / "faust"))
+        env.update(
+            RASD_WEB_PORT=str(free_port()),
+            RASD_LOG_LEVEL="warning",
+            RASD_DATA_DIR=str(REPO / ".cache" / "faust"),
+        )
         worker = LocalWorker(env, REPO / ".cache" / "logs" / f"{run}-worker.log").start()
         # Warm-up: one article through, so start-up and partition assignment are not measured.
         warm = articles[0].model_copy(update={"id": "warmup"})
-        asyncio.run(publish([Accepted("warmup", warm)], bootstrap=bootstrap, topic=settings.topic_raw))
-        asyncio.run(collect(bootstrap, [settings.topic_enriched], done=lambda ev: len(ev) >= 1, timeout=120))
+        asyncio.run(
+            publish([Accepted("warmup", warm)], bootstrap=bootstrap, topic=settings.topic_raw)
+        )
+        asyncio.run(
+            collect(bootstrap, [settings.topic_enriched], done=lambda ev: len(ev) >= 1, within=120)
+        )
         t0 = time.perf_counter()
-        asyncio.run(publish((Accepted(a.id, a) for a in articles), bootstrap=bootstrap,
-                            topic=settings.topic_raw))
+        asyncio.run(
+            publish(
+                (Accepted(a.id, a) for a in articles), bootstrap=bootstrap, topic=settings.topic_raw
+            )
+        )
         wanted = {a.id for a in articles}
-        events = asyncio.run(collect(
-            bootstrap, [settings.topic_raw, settings.topic_enriched], timeout=timeout,
-            done=lambda ev: wanted <= {e.key for e in ev if e.topic == settings.topic_enriched}))
+        events = asyncio.run(
+            collect(
+                bootstrap,
+                [settings.topic_raw, settings.topic_enriched],
+                within=timeout,
+                done=lambda ev: wanted <= {e.key for e in ev if e.topic == settings.topic_enriched},
+            )
+        )
         wall = time.perf_counter() - t0
         raw_ts = {e.key: e.timestamp_ms for e in events if e.topic == settings.topic_raw}
-        lat = sorted((e.timestamp_ms - raw_ts[e.key]) / 1000 for e in events
-                     if e.topic == settings.topic_enriched and e.key in wanted and e.key in raw_ts)
+        lat = sorted(
+            (e.timestamp_ms - raw_ts[e.key]) / 1000
+            for e in events
+            if e.topic == settings.topic_enriched and e.key in wanted and e.key in raw_ts
+        )
         if len(lat) < len(wanted):
             echo(f"end to end: only {len(lat)}/{len(wanted)} enriched within {timeout}s")
             echo(worker.log_tail())
             return
         q = statistics.quantiles(lat, n=100)
-        echo(f"\nend to end through Kafka ({bootstrap}), {len(wanted)} articles, 1 worker, 1 partition")
-        echo(f"throughput {len(wanted) / wall:,.0f} articles/s (publish → last enriched, {wall:.1f}s)")
-        echo(f"latency raw→enriched  p50 {q[49] * 1000:,.0f} ms   p95 {q[94] * 1000:,.0f} ms   "
-             f"p99 {q[98] * 1000:,.0f} ms")
+        echo(
+            f"\nend to end through Kafka ({bootstrap}), {len(wanted)} articles, "
+            "1 worker, 1 partition"
+        )
+        echo(
+            f"throughput {len(wanted) / wall:,.0f} articles/s "
+            f"(publish → last enriched, {wall:.1f}s)"
+        )
+        echo(
+            f"latency raw→enriched  p50 {q[49] * 1000:,.0f} ms   p95 {q[94] * 1000:,.0f} ms   "
+            f"p99 {q[98] * 1000:,.0f} ms"
+        )
     finally:
         if worker is not None:
             worker.stop()

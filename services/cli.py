@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import time
@@ -48,7 +49,9 @@ def config() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--topic", help="Target topic [RASD_TOPIC_RAW, default articles.raw]")
-@click.option("--source", default="local", show_default=True, help="Outlet name stored in each article")
+@click.option(
+    "--source", default="local", show_default=True, help="Outlet name stored in each article"
+)
 @click.option("--bootstrap", help="Kafka bootstrap servers [RASD_KAFKA_BOOTSTRAP]")
 def publish(paths: tuple[Path, ...], topic: str | None, source: str, bootstrap: str | None) -> None:
     """Publish .txt, .html, .json and .jsonl files (or folders of them) to articles.raw.
@@ -66,16 +69,24 @@ def publish(paths: tuple[Path, ...], topic: str | None, source: str, bootstrap: 
     def progress(report: PublishReport) -> None:
         done = len(report.published) + len(report.rejected)
         if done % 100 == 0:
-            click.echo(f"  … {len(report.published)} published, {len(report.rejected)} rejected", err=True)
+            click.echo(
+                f"  … {len(report.published)} published, {len(report.rejected)} rejected", err=True
+            )
 
     async def go() -> PublishReport:
         await ensure_topics(settings, (settings.topic_raw,))
-        return await do_publish(read_paths(list(paths), source), bootstrap=settings.kafka_bootstrap,
-                                topic=settings.topic_raw, progress=progress)
+        return await do_publish(
+            read_paths(list(paths), source),
+            bootstrap=settings.kafka_bootstrap,
+            topic=settings.topic_raw,
+            progress=progress,
+        )
 
     report = asyncio.run(go())
-    click.echo(f"published {len(report.published)} article(s) to {settings.topic_raw} "
-               f"at {settings.kafka_bootstrap}; rejected {len(report.rejected)}")
+    click.echo(
+        f"published {len(report.published)} article(s) to {settings.topic_raw} "
+        f"at {settings.kafka_bootstrap}; rejected {len(report.rejected)}"
+    )
     for rejection in report.rejected:
         click.echo(f"  rejected [{rejection.reason}] {rejection.message}", err=True)
     sys.exit(1 if report.rejected else 0)
@@ -96,7 +107,7 @@ def worker(web_port: int | None) -> None:
     asyncio.set_event_loop(loop)
     try:
         loop.run_until_complete(ensure_topics(settings))
-    except Exception as exc:  # noqa: BLE001 - turned into a message a person can act on
+    except Exception as exc:
         raise click.ClickException(
             f"cannot reach Kafka at {settings.kafka_bootstrap} ({type(exc).__name__}: {exc}). "
             "Start one with `bash ops/kafka/kafka.sh start` or set RASD_KAFKA_BOOTSTRAP."
@@ -112,8 +123,14 @@ def worker(web_port: int | None) -> None:
 @click.option("--idle-timeout", type=float, help="Stop after this many seconds without events")
 @click.option("--compact", is_flag=True, help="One line per event instead of indented JSON")
 @click.option("--bootstrap", help="Kafka bootstrap servers [RASD_KAFKA_BOOTSTRAP]")
-def tail(topic: str, from_beginning: bool, max_events: int | None, idle_timeout: float | None,
-         compact: bool, bootstrap: str | None) -> None:
+def tail(
+    topic: str,
+    from_beginning: bool,
+    max_events: int | None,
+    idle_timeout: float | None,
+    compact: bool,
+    bootstrap: str | None,
+) -> None:
     """Print the events of TOPIC as they arrive (Arabic intact), with key and event type."""
     from services.consumer.reader import stream_events
 
@@ -121,12 +138,20 @@ def tail(topic: str, from_beginning: bool, max_events: int | None, idle_timeout:
 
     async def go() -> None:
         seen = 0
-        async for event in stream_events(settings.kafka_bootstrap, [topic], from_beginning=from_beginning,
-                                         idle_timeout=idle_timeout):
-            head = f"# {event.topic}[{event.partition}]@{event.offset} key={event.key} " \
-                   f"type={event.headers.get('ce_type', '?')}"
+        async for event in stream_events(
+            settings.kafka_bootstrap,
+            [topic],
+            from_beginning=from_beginning,
+            idle_timeout=idle_timeout,
+        ):
+            head = (
+                f"# {event.topic}[{event.partition}]@{event.offset} key={event.key} "
+                f"type={event.headers.get('ce_type', '?')}"
+            )
             try:
-                body = orjson.dumps(event.json(), option=0 if compact else orjson.OPT_INDENT_2).decode()
+                body = orjson.dumps(
+                    event.json(), option=0 if compact else orjson.OPT_INDENT_2
+                ).decode()
             except orjson.JSONDecodeError:
                 body = event.value.decode("utf-8", "replace")
             click.echo(head)
@@ -135,10 +160,8 @@ def tail(topic: str, from_beginning: bool, max_events: int | None, idle_timeout:
             if max_events is not None and seen >= max_events:
                 return
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(go())
-    except KeyboardInterrupt:
-        pass
 
 
 @main.command()
@@ -149,7 +172,12 @@ def enrich(file: Path, source: str) -> None:
 
     Glued articles found in FILE are enriched too and printed after the main one.
     """
-    from services.enricher.pipeline import DeadLetterError, appended_articles, clean_article, enrich_article
+    from services.enricher.pipeline import (
+        DeadLetterError,
+        appended_articles,
+        clean_article,
+        enrich_article,
+    )
     from services.producer.readers import Accepted, read_file
 
     failed = False
@@ -163,7 +191,9 @@ def enrich(file: Path, source: str) -> None:
             for one in [article, *(clean_article(a) for a in appended_articles(article))]:
                 click.echo(_json(enrich_article(one).article.model_dump(mode="json")))
         except DeadLetterError as exc:
-            click.echo(f"{item.origin}: would be dead-lettered [{exc.kind.value}] {exc.message}", err=True)
+            click.echo(
+                f"{item.origin}: would be dead-lettered [{exc.kind.value}] {exc.message}", err=True
+            )
             failed = True
     sys.exit(1 if failed else 0)
 
@@ -186,8 +216,13 @@ def schemas(check: bool) -> None:
 
 
 @main.command()
-@click.option("--seeds", type=click.Path(exists=True, path_type=Path), default=DEFAULT_SEEDS,
-              show_default=True, help="Files or folder to publish")
+@click.option(
+    "--seeds",
+    type=click.Path(exists=True, path_type=Path),
+    default=DEFAULT_SEEDS,
+    show_default=True,
+    help="Files or folder to publish",
+)
 @click.option("--timeout", type=float, default=120, show_default=True)
 def demo(seeds: Path, timeout: float) -> None:
     """Start a local Kafka (unless RASD_KAFKA_BOOTSTRAP is set), a worker, publish the seeds and
@@ -198,11 +233,21 @@ def demo(seeds: Path, timeout: float) -> None:
 
 
 @main.command()
-@click.option("-n", "--articles", type=int, default=1000, show_default=True,
-              help="Seed articles replicated to this many")
+@click.option(
+    "-n",
+    "--articles",
+    type=int,
+    default=1000,
+    show_default=True,
+    help="Seed articles replicated to this many",
+)
 @click.option("--kafka/--no-kafka", default=True, show_default=True, help="Also measure end to end")
-@click.option("--seeds", type=click.Path(exists=True, path_type=Path), default=DEFAULT_SEEDS,
-              show_default=True)
+@click.option(
+    "--seeds",
+    type=click.Path(exists=True, path_type=Path),
+    default=DEFAULT_SEEDS,
+    show_default=True,
+)
 def bench(articles: int, kafka: bool, seeds: Path) -> None:
     """Measure throughput per stage offline and end to end through Kafka; print a table."""
     from services.bench import run_bench
@@ -220,14 +265,22 @@ def summarize(enriched: list[dict[str, Any]]) -> list[str]:
     for art in enriched:
         kinds = Counter(b["kind"] for b in art["removed"])
         lines.append(f"• {art['id']}  {art.get('title') or '(no title)'}")
-        lines.append(f"    body: {len(art['text'].split())} words in {len(art['paragraphs'])} paragraphs; "
-                     f"removed: {dict(kinds) or 'nothing'}; appended: {len(art['appended'])}"
-                     + (f"; split from {art['parent_id']}" if art.get("parent_id") else ""))
+        lines.append(
+            f"    body: {len(art['text'].split())} words in {len(art['paragraphs'])} paragraphs; "
+            f"removed: {dict(kinds) or 'nothing'}; appended: {len(art['appended'])}"
+            + (f"; split from {art['parent_id']}" if art.get("parent_id") else "")
+        )
         ents = ", ".join(f"{e['canonical']} ({e['type']})" for e in art["entities"][:10])
         lines.append(f"    entities ({len(art['entities'])}): {ents}")
         for claim in art["claims"][:4]:
-            who = (claim["speaker"] or {}).get("text") or (claim["according_to"] or {}).get("text") or "—"
-            lines.append(f"    claim [{claim['kind']}] {who} {claim['cue'] or ''}: {claim['content'][:80]}")
+            who = (
+                (claim["speaker"] or {}).get("text")
+                or (claim["according_to"] or {}).get("text")
+                or "—"
+            )
+            lines.append(
+                f"    claim [{claim['kind']}] {who} {claim['cue'] or ''}: {claim['content'][:80]}"
+            )
         if len(art["claims"]) > 4:
             lines.append(f"    … and {len(art['claims']) - 4} more claims")
     return lines

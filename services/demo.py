@@ -32,22 +32,42 @@ def run_demo(seeds: Path, *, timeout: float, echo: Echo) -> int:
         echo(f"▶ Kafka at {bootstrap}")
         run_id = f"demo-{int(time.time())}"
         web_port = free_port()
-        settings = Settings(kafka_bootstrap=bootstrap, app_id=f"rasd-{run_id}", web_port=web_port,
-                            topic_partitions=1, data_dir=REPO / ".cache" / "faust")
+        settings = Settings(
+            kafka_bootstrap=bootstrap,
+            app_id=f"rasd-{run_id}",
+            web_port=web_port,
+            topic_partitions=1,
+            data_dir=REPO / ".cache" / "faust",
+        )
         asyncio.run(ensure_topics(settings))
-        env = {"RASD_KAFKA_BOOTSTRAP": bootstrap, "RASD_APP_ID": settings.app_id,
-               "RASD_WEB_PORT": str(web_port), "RASD_LOG_LEVEL": "warning",
-               "RASD_DATA_DIR": str(settings.data_dir), "RASD_TOPIC_PARTITIONS": "1"}
+        env = {
+            "RASD_KAFKA_BOOTSTRAP": bootstrap,
+            "RASD_APP_ID": settings.app_id,
+            "RASD_WEB_PORT": str(web_port),
+            "RASD_LOG_LEVEL": "warning",
+            "RASD_DATA_DIR": str(settings.data_dir),
+            "RASD_TOPIC_PARTITIONS": "1",
+        }
         worker = LocalWorker(env, REPO / ".cache" / "logs" / f"{run_id}-worker.log").start()
-        echo(f"▶ worker started (metrics on http://127.0.0.1:{web_port}/metrics, log {worker.log_path})")
-        report = asyncio.run(publish(read_paths([seeds], "seeds"), bootstrap=bootstrap,
-                                     topic=settings.topic_raw))
+        echo(
+            f"▶ worker started (metrics on http://127.0.0.1:{web_port}/metrics, "
+            f"log {worker.log_path})"
+        )
+        report = asyncio.run(
+            publish(read_paths([seeds], "seeds"), bootstrap=bootstrap, topic=settings.topic_raw)
+        )
         echo(f"▶ published {len(report.published)} article(s) from {seeds}")
         for rejection in report.rejected:
             echo(f"  rejected [{rejection.reason}] {rejection.message}")
         wanted = set(report.published)
-        events = asyncio.run(collect(bootstrap, [settings.topic_enriched],
-                                     done=lambda ev: _all_enriched(ev, wanted), timeout=timeout))
+        events = asyncio.run(
+            collect(
+                bootstrap,
+                [settings.topic_enriched],
+                done=lambda ev: _all_enriched(ev, wanted),
+                within=timeout,
+            )
+        )
         enriched = _latest_by_id(events)
         if not wanted <= set(enriched):
             echo(f"✗ only {len(enriched)} enriched event(s) after {timeout:.0f}s; worker log:")
@@ -94,6 +114,15 @@ def _metric_lines(port: int) -> list[str]:
             text = response.read().decode()
     except OSError as exc:
         return [f"(metrics unavailable: {exc})"]
-    return [line for line in text.splitlines()
-            if line.startswith(("rasd_articles_total", "rasd_entities_total", "rasd_claims_total",
-                                "rasd_dead_letters_total"))]
+    return [
+        line
+        for line in text.splitlines()
+        if line.startswith(
+            (
+                "rasd_articles_total",
+                "rasd_entities_total",
+                "rasd_claims_total",
+                "rasd_dead_letters_total",
+            )
+        )
+    ]

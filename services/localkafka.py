@@ -34,8 +34,14 @@ class LocalKafka:
         if not SCRIPT.is_file():
             raise LocalKafkaError(f"{SCRIPT} is missing: run from a Rasd checkout")
         env = {**os.environ, "RASD_KAFKA_PORT": str(self.port)}
-        return subprocess.run(["bash", str(SCRIPT), command], env=env, capture_output=True, text=True,
-                              timeout=timeout, check=False)
+        return subprocess.run(
+            ["bash", str(SCRIPT), command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
 
     def start(self, timeout: float = 300) -> LocalKafka:
         """Fetch (first time only) and start the broker; raise with its log when it fails."""
@@ -72,7 +78,10 @@ class LocalWorker:
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "services.cli", "worker"],
-            env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
         )
         return self
 

@@ -36,7 +36,9 @@ class Cues:
 
 @cache
 def cues() -> Cues:
-    data = json.loads(resources.files("services.arabic.resources").joinpath("cues.json").read_text("utf-8"))
+    data = json.loads(
+        resources.files("services.arabic.resources").joinpath("cues.json").read_text("utf-8")
+    )
     past = [fold(v) for v in data["verbs"]]
     forms = set(past) | {v + "ت" for v in past} | {v + "وا" for v in past}
     forms |= {fold(v) for v in data["present"] + data["participles"]}
@@ -46,7 +48,9 @@ def cues() -> Cues:
         continuation=frozenset(fold(v) for v in data["continuation"]),
         particles=frozenset(fold(p) for p in data["particles"] if " " not in p),
         complementizers=frozenset(fold(c) for c in data["complementizers"]),
-        sources=tuple(sorted((tuple(fold(s).split()) for s in data["sources"]), key=len, reverse=True)),
+        sources=tuple(
+            sorted((tuple(fold(s).split()) for s in data["sources"]), key=len, reverse=True)
+        ),
     )
 
 
@@ -93,11 +97,15 @@ def find_claims(
         sent_tokens = tokens[bisect_left(starts, s_start) : bisect_left(starts, s_end)]
         sent_mentions = [m for m in mentions if s_start <= m.start < s_end]
         sent_quantities = [q for q in quantities if s_start <= q.start < s_end]
-        claim = _statement(text, sent_tokens, sent_mentions, (s_start, s_end), lexicon, last_speaker)
+        claim = _statement(
+            text, sent_tokens, sent_mentions, (s_start, s_end), lexicon, last_speaker
+        )
         if claim is None:
             claim = _sourced(text, sent_tokens, sent_mentions, (s_start, s_end), lexicon)
         if claim is not None:
-            inside = [q for q in sent_quantities if claim.content_start <= q.start < claim.content_end]
+            inside = [
+                q for q in sent_quantities if claim.content_start <= q.start < claim.content_end
+            ]
             if inside:
                 claim = _with_quantities(claim, inside)
             if claim.speaker is not None:
@@ -105,14 +113,26 @@ def find_claims(
             claims.append(claim)
         elif sent_quantities:
             start, end = _trim(text, s_start, s_end)
-            claims.append(ClaimFound("numeric", None, None, start, end, None, sent_quantities,
-                                     (s_start, s_end), 0.6))
+            claims.append(
+                ClaimFound(
+                    "numeric", None, None, start, end, None, sent_quantities, (s_start, s_end), 0.6
+                )
+            )
     return claims
 
 
 def _with_quantities(claim: ClaimFound, quantities: list[FoundQuantity]) -> ClaimFound:
-    return ClaimFound("numeric", claim.speaker, claim.cue, claim.content_start, claim.content_end,
-                      claim.according_to, quantities, claim.sentence, claim.confidence)
+    return ClaimFound(
+        "numeric",
+        claim.speaker,
+        claim.cue,
+        claim.content_start,
+        claim.content_end,
+        claim.according_to,
+        quantities,
+        claim.sentence,
+        claim.confidence,
+    )
 
 
 def _statement(
@@ -126,8 +146,15 @@ def _statement(
     for k, token in enumerate(sent):
         if not token.is_word or _stem(token) not in lexicon.verbs:
             continue
-        comp = next((j for j in range(k + 1, len(sent)) if sent[j].folded in lexicon.complementizers
-                     or _stem(sent[j]) in lexicon.complementizers), None)
+        comp = next(
+            (
+                j
+                for j in range(k + 1, len(sent))
+                if sent[j].folded in lexicon.complementizers
+                or _stem(sent[j]) in lexicon.complementizers
+            ),
+            None,
+        )
         if comp is None:
             continue
         content_start = sent[comp + 1].start if comp + 1 < len(sent) else sent[comp].end
@@ -141,8 +168,11 @@ def _statement(
         speaker = _speaker(text, sent, mentions, k, cue_end, comp, last_speaker, lexicon)
         according = _source_in(text, sent, mentions, lexicon)
         confidence = {"name": 0.9, "title": 0.75, "continuation": 0.7, "pronoun": 0.65}.get(
-            speaker.resolved_from if speaker else "", 0.5)
-        return ClaimFound("statement", speaker, cue, start, end, according, [], sentence, confidence)
+            speaker.resolved_from if speaker else "", 0.5
+        )
+        return ClaimFound(
+            "statement", speaker, cue, start, end, according, [], sentence, confidence
+        )
     return None
 
 
@@ -158,11 +188,20 @@ def _speaker(
 ) -> PartyFound | None:
     between_start = sent[after_cue].start if after_cue < comp else sent[comp].start
     between_end = sent[comp].start
-    named = [m for m in mentions if between_start <= m.start < between_end and m.entry.type in _SPEAKER_TYPES]
+    named = [
+        m
+        for m in mentions
+        if between_start <= m.start < between_end and m.entry.type in _SPEAKER_TYPES
+    ]
     if named:
         return _party(named[0], "name")
-    before = [m for m in mentions if m.end <= sent[cue].start and m.entry.type in _SPEAKER_TYPES
-              and sent[max(0, cue - _MAX_SPEAKER_DISTANCE)].start <= m.start]
+    before = [
+        m
+        for m in mentions
+        if m.end <= sent[cue].start
+        and m.entry.type in _SPEAKER_TYPES
+        and sent[max(0, cue - _MAX_SPEAKER_DISTANCE)].start <= m.start
+    ]
     if before:
         return _party(before[-1], "name")
     words = [t for t in sent[after_cue:comp] if t.is_word]
@@ -173,8 +212,9 @@ def _speaker(
             return PartyFound(text[start:end], start, end, None, "title")
     if last_speaker is not None:
         how = "continuation" if _stem(sent[cue]) in lexicon.continuation else "pronoun"
-        return PartyFound(last_speaker.text, last_speaker.start, last_speaker.end,
-                          last_speaker.entity_id, how)
+        return PartyFound(
+            last_speaker.text, last_speaker.start, last_speaker.end, last_speaker.entity_id, how
+        )
     return None
 
 
@@ -189,14 +229,18 @@ def _source_position(sent: list[Token], lexicon: Cues) -> tuple[int, int] | None
         for phrase in lexicon.sources:
             n = len(phrase)
             window = folded[i : i + n]
-            if window and len(window) == n and all(
-                w == p or w.startswith(p) for w, p in zip(window, phrase, strict=True)
+            if (
+                window
+                and len(window) == n
+                and all(w == p or w.startswith(p) for w, p in zip(window, phrase, strict=True))
             ):
                 return i, i + n
     return None
 
 
-def _source_in(text: str, sent: list[Token], mentions: list[EntityMention], lexicon: Cues) -> PartyFound | None:
+def _source_in(
+    text: str, sent: list[Token], mentions: list[EntityMention], lexicon: Cues
+) -> PartyFound | None:
     position = _source_position(sent, lexicon)
     if position is None:
         return None
@@ -212,7 +256,11 @@ def _source_in(text: str, sent: list[Token], mentions: list[EntityMention], lexi
 
 
 def _sourced(
-    text: str, sent: list[Token], mentions: list[EntityMention], sentence: tuple[int, int], lexicon: Cues
+    text: str,
+    sent: list[Token],
+    mentions: list[EntityMention],
+    sentence: tuple[int, int],
+    lexicon: Cues,
 ) -> ClaimFound | None:
     position = _source_position(sent, lexicon)
     if position is None or position[0] == 0:

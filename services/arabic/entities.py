@@ -62,7 +62,9 @@ def knowledge_base() -> KnowledgeBase:
         resources.files("services.arabic.resources").joinpath("entities.json").read_text("utf-8")
     )
     for item in data["entities"]:
-        entry = KbEntry(item["id"] or slug(item["canonical"], item["type"]), item["canonical"], item["type"])
+        entry = KbEntry(
+            item["id"] or slug(item["canonical"], item["type"]), item["canonical"], item["type"]
+        )
         for alias in [item["canonical"], *item["aliases"]]:
             kb.add(alias, entry)
     for code, name in _cldr_territories().items():
@@ -100,7 +102,9 @@ def find_entities(
     return mentions
 
 
-def _longest_match(tokens: list[Token], i: int, kb: KnowledgeBase) -> tuple[KbEntry, int, int] | None:
+def _longest_match(
+    tokens: list[Token], i: int, kb: KnowledgeBase
+) -> tuple[KbEntry, int, int] | None:
     first = tokens[i]
     if not first.is_word:
         return None

@@ -1,11 +1,11 @@
 """Arabic normalization: a faithful display form and a matching form that maps back to it.
 
 Two forms serve two purposes. ``clean_surface`` produces the text we deliver: Unicode compatibility
-forms folded (presentation forms, ligatures), tatweel and invisible marks removed, whitespace tidied,
-but hamzas, ta marbuta, diacritics and punctuation kept, so quotes stay verbatim. ``matching_form``
-folds everything that varies between outlets (alef variants, alef maksura, ta marbuta, diacritics,
-Arabic-Indic digits) so lexicons and gazetteers match; it keeps a map back to offsets in the
-delivered text.
+forms folded (presentation forms, ligatures), tatweel and invisible marks removed, whitespace
+tidied, but hamzas, ta marbuta, diacritics and punctuation kept, so quotes stay verbatim.
+``matching_form`` folds everything that varies between outlets (alef variants, alef maksura,
+ta marbuta, diacritics, Arabic-Indic digits) so lexicons and gazetteers match; it keeps a map
+back to offsets in the delivered text.
 
 All tables are built once at import time; the per-call work is ``str.translate`` and one regex.
 """
@@ -22,11 +22,14 @@ from camel_tools.utils.normalize import normalize_unicode
 
 TATWEEL = "\u0640"
 # Zero-width and directional marks that scrapers leave behind; they carry no text.
-_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u061c\u00ad"
+_INVISIBLE = (
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2066\u2067\u2068\u2069\ufeff\u061c\u00ad"
+)
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _NEEDS_COMPAT_FOLD = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff\u00a0\u2000-\u206f\ufdfc\ufdfd]")
 
-_SURFACE_TABLE = str.maketrans({ch: None for ch in _INVISIBLE + TATWEEL})
+_SURFACE_TABLE = str.maketrans(dict.fromkeys(_INVISIBLE + TATWEEL))
 
 _ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 _PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
@@ -53,7 +56,7 @@ for _i, (_a, _p) in enumerate(zip(_ARABIC_INDIC_DIGITS, _PERSIAN_DIGITS, strict=
 _FOLDS.update({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 
 _DELETED_IN_MATCHING = "".join(sorted(AR_DIAC_CHARSET)) + TATWEEL + _INVISIBLE
-_MATCHING_TABLE = str.maketrans({**_FOLDS, **{ch: None for ch in _DELETED_IN_MATCHING}})
+_MATCHING_TABLE = str.maketrans({**_FOLDS, **dict.fromkeys(_DELETED_IN_MATCHING)})
 _DELETED_RUN = re.compile("[" + re.escape(_DELETED_IN_MATCHING) + "]+")
 
 

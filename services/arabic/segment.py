@@ -61,9 +61,14 @@ class Segmented:
 
 
 def _load_lexicon() -> dict[str, tuple[str, ...]]:
-    raw = json.loads(resources.files("services.arabic.resources").joinpath("boilerplate.json").read_text("utf-8"))
-    return {kind: tuple(sorted({fold(m) for m in markers}, key=len, reverse=True))
-            for kind, markers in raw.items() if not kind.startswith("_")}
+    raw = json.loads(
+        resources.files("services.arabic.resources").joinpath("boilerplate.json").read_text("utf-8")
+    )
+    return {
+        kind: tuple(sorted({fold(m) for m in markers}, key=len, reverse=True))
+        for kind, markers in raw.items()
+        if not kind.startswith("_")
+    }
 
 
 _LEXICON: Final = _load_lexicon()
@@ -91,7 +96,9 @@ _TIME_WORDS = (
     "منذ ساعه ساعات ساعتين دقيقه دقائق دقيقتين يوم ايام يومين ثانيه ثوان اسبوع امس اليوم "
     "الساعه تاريخ النشر"
 )
-_DATE_TOKENS: Final = frozenset(fold(w) for w in (_MONTHS + " " + _WEEKDAYS + " " + _TIME_WORDS).split())
+_DATE_TOKENS: Final = frozenset(
+    fold(w) for w in (_MONTHS + " " + _WEEKDAYS + " " + _TIME_WORDS).split()
+)
 _DATE_SPLIT = re.compile(r"[\s,،/:\-–()+.|]+")
 
 
@@ -137,8 +144,9 @@ def _split_lines(source: str) -> list[_Line]:
     lines: list[_Line] = []
     offset = 0
     for raw in source.split("\n"):
-        key = _PUNCT_EDGES.sub("", fold(raw))
-        lines.append(_Line(raw, offset, offset + len(raw), key, len(_WORD.findall(raw))))
+        folded = fold(raw)  # no diacritics, which \w would split words on
+        key = _PUNCT_EDGES.sub("", folded)
+        lines.append(_Line(raw, offset, offset + len(raw), key, len(_WORD.findall(folded))))
         offset += len(raw) + 1
     return lines
 
@@ -150,8 +158,14 @@ def _marker_kind(line: _Line) -> tuple[BlockKind, bool] | None:
             if line.key == marker:
                 return kind, False
             if line.key.startswith(marker) and line.words <= len(marker.split()) + 25:
-                rest = fold(line.text)[len(marker) :].lstrip() if fold(line.text).startswith(marker) else ""
-                if rest[:1] in (":", "|", "-", "–") or (kind is BlockKind.WIDGET and line.words <= len(marker.split()) + 2):
+                rest = (
+                    fold(line.text)[len(marker) :].lstrip()
+                    if fold(line.text).startswith(marker)
+                    else ""
+                )
+                if rest[:1] in (":", "|", "-", "–") or (
+                    kind is BlockKind.WIDGET and line.words <= len(marker.split()) + 2
+                ):
                     return kind, bool(rest.strip(" :|-–"))
     return None
 
@@ -165,12 +179,16 @@ def _line_kind(line: _Line, before_body: bool) -> BlockKind | None:
     if is_timestamp(line.key):
         return BlockKind.TIMESTAMP
     head = line.key.split(" ", 1)[0] if line.key else ""
-    if line.words <= 8 and any(line.key.startswith(p) for p in _LEXICON["source_line"]) and ":" in line.text:
+    if (
+        line.words <= 8
+        and any(line.key.startswith(p) for p in _LEXICON["source_line"])
+        and ":" in line.text
+    ):
         return BlockKind.SOURCE_LINE
     if line.words <= 12 and not line.is_paragraph:
         tail = line.key.rsplit("-", 1)[-1].strip() if "-" in line.key else ""
         paren = re.search(r"\(([^)]*)\)\s*$", fold(line.text))
-        credit = (paren.group(1).strip() if paren else tail)
+        credit = paren.group(1).strip() if paren else tail
         if credit and credit in _LEXICON["caption_suffix"]:
             return BlockKind.CAPTION
     if before_body and line.words <= 6 and head in _LEXICON["byline_prefix"]:
@@ -192,7 +210,11 @@ def segment(content: str, title: str | None = None) -> Segmented:
     if title is None and index < len(lines) and _looks_like_title(lines, index):
         title = lines[index].text
         index += 1
-    elif title is not None and index < len(lines) and lines[index].key == _PUNCT_EDGES.sub("", fold(title)):
+    elif (
+        title is not None
+        and index < len(lines)
+        and lines[index].key == _PUNCT_EDGES.sub("", fold(title))
+    ):
         index += 1
 
     while index < len(lines):
@@ -207,7 +229,9 @@ def segment(content: str, title: str | None = None) -> Segmented:
             index += 1
             if kind is BlockKind.WIDGET and not _followed_by_list(lines, index):
                 continue
-            glued = _glued_article(lines, index) if kind is BlockKind.READ_ALSO and not inline else None
+            glued = (
+                _glued_article(lines, index) if kind is BlockKind.READ_ALSO and not inline else None
+            )
             if glued is not None:
                 appended.append(_make_appended(lines, index, glued, line.text))
                 index = glued
@@ -267,10 +291,7 @@ def _glued_article(lines: list[_Line], index: int) -> int | None:
     next marker line or the end of the input.
     """
     start = _skip_blank(lines, index)
-    if start >= len(lines) or lines[start].is_paragraph:
-        paragraphs_from = start
-    else:
-        paragraphs_from = start + 1
+    paragraphs_from = start if start >= len(lines) or lines[start].is_paragraph else start + 1
     prose = 0
     end = paragraphs_from
     while end < len(lines):
@@ -288,8 +309,13 @@ def _make_appended(lines: list[_Line], index: int, end: int, marker: str) -> App
     heading = own[0].text if own and not own[0].is_paragraph else None
     body_lines = own[1:] if heading is not None else own
     text, _ = _join(body_lines)
-    return Appended(heading, text, marker, own[0].start if own else lines[index].start,
-                    own[-1].end if own else lines[index].start)
+    return Appended(
+        heading,
+        text,
+        marker,
+        own[0].start if own else lines[index].start,
+        own[-1].end if own else lines[index].start,
+    )
 
 
 def _join(body: list[_Line]) -> tuple[str, list[tuple[int, int]]]:

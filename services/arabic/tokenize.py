@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from services.arabic.normalize import fold
 
-_TOKEN = re.compile(r"\d+(?:[.,٫٬]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*|\S", re.UNICODE)
+# Letters plus Arabic diacritics and tatweel (combining marks are not \w in Python's re).
+_LETTERS = r"(?:[^\W\d_]|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640])+"
+_TOKEN = re.compile(rf"\d+(?:[.,٫٬]\d+)*|{_LETTERS}(?:[-']{_LETTERS})*|\S", re.UNICODE)
 # A sentence ends at . ! ? ؟ ؛ … (not between digits: 3.5) or at a line break.
 _SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?؟؛…]+(?=[\s\"”»)]|$)|(?<=\d)[.!?؟؛…]+(?=\s|$)|\n+")
 

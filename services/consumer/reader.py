@@ -1,4 +1,4 @@
-"""Read events off Rasd's topics with their CloudEvents headers, stopping on the work, not the clock."""
+"""Read events off Rasd's topics with their CloudEvents headers; stop on the work, not the clock."""
 
 from __future__ import annotations
 
@@ -61,9 +61,15 @@ async def stream_events(
             for tp, records in batch.items():
                 for r in records:
                     last = time.monotonic()
-                    yield Received(tp.topic, tp.partition, r.offset,
-                                   r.key.decode("utf-8", "replace") if r.key is not None else None,
-                                   read_headers(r.headers), r.value or b"", r.timestamp)
+                    yield Received(
+                        tp.topic,
+                        tp.partition,
+                        r.offset,
+                        r.key.decode("utf-8", "replace") if r.key is not None else None,
+                        read_headers(r.headers),
+                        r.value or b"",
+                        r.timestamp,
+                    )
     finally:
         await consumer.stop()
 
@@ -73,11 +79,11 @@ async def collect(
     topics: list[str],
     *,
     done: Callable[[list[Received]], bool],
-    timeout: float,
+    within: float,
 ) -> list[Received]:
-    """Events of ``topics`` from the beginning until ``done(events)`` holds or ``timeout`` passes."""
+    """Events of ``topics`` from the start until ``done(events)`` holds or ``within`` s pass."""
     events: list[Received] = []
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     async for event in stream_events(bootstrap, topics, deadline=deadline):
         events.append(event)
         if done(events):

@@ -42,8 +42,9 @@ class CloudEvent:
     datacontenttype: str = CONTENT_TYPE
 
 
-def make_headers(name: str, subject: str, body: bytes, *, source: str = SOURCE,
-                 time: datetime | None = None) -> Headers:
+def make_headers(
+    name: str, subject: str, body: bytes, *, source: str = SOURCE, time: datetime | None = None
+) -> Headers:
     """Headers for an event ``name`` about article ``subject`` whose value is ``body``."""
     moment = (time or datetime.now(UTC)).isoformat().replace("+00:00", "Z")
     return [
@@ -57,7 +58,9 @@ def make_headers(name: str, subject: str, body: bytes, *, source: str = SOURCE,
     ]
 
 
-def read_headers(headers: Iterable[tuple[str, bytes]] | Mapping[str, bytes] | None) -> dict[str, str]:
+def read_headers(
+    headers: Iterable[tuple[str, bytes]] | Mapping[str, bytes] | None,
+) -> dict[str, str]:
     """Kafka headers as a plain ``{name: text}`` dict (last value wins)."""
     items = headers.items() if isinstance(headers, Mapping) else (headers or [])
     return {k: (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)) for k, v in items}

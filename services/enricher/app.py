@@ -50,37 +50,69 @@ def create_app(settings: Settings, metrics: Metrics) -> faust.App:
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
     )
-    setup_prometheus_sensors(app, pattern="/metrics", registry=metrics.registry, name_prefix="faust")
+    setup_prometheus_sensors(
+        app, pattern="/metrics", registry=metrics.registry, name_prefix="faust"
+    )
 
     def topic(name: str) -> faust.TopicT:
-        return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
-                         value_serializer="raw", partitions=settings.topic_partitions)
+        return app.topic(
+            name,
+            key_type=bytes,
+            value_type=bytes,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=settings.topic_partitions,
+        )
 
     raw_topic, clean_topic = topic(settings.topic_raw), topic(settings.topic_clean)
     enriched_topic, entities_topic = topic(settings.topic_enriched), topic(settings.topic_entities)
     claims_topic, dlq_topic = topic(settings.topic_claims), topic(settings.topic_dlq)
 
-    async def emit(target: faust.TopicT, name: str, key: str, body: bytes,
-                   extra: Headers | None = None) -> None:
+    async def emit(
+        target: faust.TopicT, name: str, key: str, body: bytes, extra: Headers | None = None
+    ) -> None:
         headers = make_headers(name, key, body, source=settings.source) + (extra or [])
         await target.send(key=key.encode(), value=body, headers=headers)
 
-    async def run_stage(event: faust.EventT, stage: Stage,
-                        handler: Callable[[Any, dict[str, str]], Awaitable[None]]) -> None:
+    async def run_stage(
+        event: faust.EventT[bytes],
+        stage: Stage,
+        handler: Callable[[Any, dict[str, str]], Awaitable[None]],
+    ) -> None:
         message = event.message
         started = time.perf_counter()
         try:
             await handler(message, read_headers(message.headers))
             metrics.articles.labels(stage.value, "ok").inc()
         except Exception as exc:
-            kind, error = (exc.kind, exc.message) if isinstance(exc, DeadLetterError) else (
-                ErrorKind.STAGE_ERROR, f"{type(exc).__name__}: {exc}")
+            kind, error = (
+                (exc.kind, exc.message)
+                if isinstance(exc, DeadLetterError)
+                else (ErrorKind.STAGE_ERROR, f"{type(exc).__name__}: {exc}")
+            )
             if kind is ErrorKind.STAGE_ERROR:
-                log.exception("stage %s failed on %s[%s]@%s", stage, message.topic, message.partition,
-                              message.offset)
-            letter = dead_letter(topic=message.topic, partition=message.partition, offset=message.offset,
-                                 key=message.key, value=message.value, stage=stage, kind=kind, error=error)
-            key = message.key.decode("utf-8", "replace") if message.key else f"{message.topic}-{message.offset}"
+                log.exception(
+                    "stage %s failed on %s[%s]@%s",
+                    stage,
+                    message.topic,
+                    message.partition,
+                    message.offset,
+                )
+            letter = dead_letter(
+                topic=message.topic,
+                partition=message.partition,
+                offset=message.offset,
+                key=message.key,
+                value=message.value,
+                stage=stage,
+                kind=kind,
+                error=error,
+            )
+            key = (
+                message.key.decode("utf-8", "replace")
+                if message.key
+                else f"{message.topic}-{message.offset}"
+            )
             await emit(dlq_topic, "deadletter", key, encode(letter))
             metrics.articles.labels(stage.value, "dead_letter").inc()
             metrics.dead_letters.labels(stage.value, kind.value).inc()
@@ -91,8 +123,13 @@ def create_app(settings: Settings, metrics: Metrics) -> faust.App:
         raw = decode(message.value, RawArticle, max_bytes=settings.max_content_bytes)
         article = clean_article(raw)
         ingest = headers.get(INGEST_TIME_HEADER) or headers.get("ce_time") or _kafka_time(message)
-        await emit(clean_topic, "article.clean", article.id, encode(article),
-                   [(INGEST_TIME_HEADER, ingest.encode())])
+        await emit(
+            clean_topic,
+            "article.clean",
+            article.id,
+            encode(article),
+            [(INGEST_TIME_HEADER, ingest.encode())],
+        )
         for glued in appended_articles(article):
             await emit(raw_topic, "article.raw", glued.id, encode(glued))
 

@@ -34,18 +34,41 @@ class Metrics:
         registry = registry or CollectorRegistry()
         return cls(
             registry=registry,
-            articles=Counter("rasd_articles", "Articles handled, by stage and outcome (ok, dead_letter).",
-                             ["stage", "outcome"], registry=registry),
-            stage_seconds=Histogram("rasd_stage_seconds", "Processing time of one article in a stage.",
-                                    ["stage"], buckets=STAGE_BUCKETS, registry=registry),
+            articles=Counter(
+                "rasd_articles",
+                "Articles handled, by stage and outcome (ok, dead_letter).",
+                ["stage", "outcome"],
+                registry=registry,
+            ),
+            stage_seconds=Histogram(
+                "rasd_stage_seconds",
+                "Processing time of one article in a stage.",
+                ["stage"],
+                buckets=STAGE_BUCKETS,
+                registry=registry,
+            ),
             end_to_end_seconds=Histogram(
                 "rasd_end_to_end_seconds",
                 "From the raw event's time (ce_time) to the enriched event being emitted.",
-                buckets=END_TO_END_BUCKETS, registry=registry),
-            entities=Counter("rasd_entities", "Entities extracted, by type.", ["type"], registry=registry),
-            claims=Counter("rasd_claims", "Claims extracted, by kind.", ["kind"], registry=registry),
-            dead_letters=Counter("rasd_dead_letters", "Inputs sent to the dead-letter topic.",
-                                 ["stage", "error_kind"], registry=registry),
-            duplicates=Counter("rasd_duplicates", "Articles marked as duplicates, by kind (exact, near).",
-                               ["kind"], registry=registry),
+                buckets=END_TO_END_BUCKETS,
+                registry=registry,
+            ),
+            entities=Counter(
+                "rasd_entities", "Entities extracted, by type.", ["type"], registry=registry
+            ),
+            claims=Counter(
+                "rasd_claims", "Claims extracted, by kind.", ["kind"], registry=registry
+            ),
+            dead_letters=Counter(
+                "rasd_dead_letters",
+                "Inputs sent to the dead-letter topic.",
+                ["stage", "error_kind"],
+                registry=registry,
+            ),
+            duplicates=Counter(
+                "rasd_duplicates",
+                "Articles marked as duplicates, by kind (exact, near).",
+                ["kind"],
+                registry=registry,
+            ),
         )

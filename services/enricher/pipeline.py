@@ -59,14 +59,17 @@ def decode(value: bytes | None, model: type[Model], *, max_bytes: int = 2_000_00
     if not value:
         raise DeadLetterError(ErrorKind.INVALID_JSON, "empty message value; expected a JSON object")
     if len(value) > max_bytes:
-        raise DeadLetterError(ErrorKind.SCHEMA_VIOLATION,
-                              f"message of {len(value)} bytes exceeds RASD_MAX_CONTENT_BYTES={max_bytes}")
+        raise DeadLetterError(
+            ErrorKind.SCHEMA_VIOLATION,
+            f"message of {len(value)} bytes exceeds RASD_MAX_CONTENT_BYTES={max_bytes}",
+        )
     try:
         text = value.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DeadLetterError(ErrorKind.UNDECODABLE,
-                              f"value is not UTF-8 ({exc.reason} at byte {exc.start}); "
-                              "publish UTF-8 encoded JSON") from None
+        raise DeadLetterError(
+            ErrorKind.UNDECODABLE,
+            f"value is not UTF-8 ({exc.reason} at byte {exc.start}); publish UTF-8 encoded JSON",
+        ) from None
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
@@ -74,9 +77,12 @@ def decode(value: bytes | None, model: type[Model], *, max_bytes: int = 2_000_00
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}" for e in exc.errors()[:5])
-        raise DeadLetterError(ErrorKind.SCHEMA_VIOLATION,
-                              f"not a valid {model.__name__}: {problems}") from None
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}" for e in exc.errors()[:5]
+        )
+        raise DeadLetterError(
+            ErrorKind.SCHEMA_VIOLATION, f"not a valid {model.__name__}: {problems}"
+        ) from None
 
 
 def clean_article(raw: RawArticle, now: datetime | None = None) -> CleanArticle:
@@ -84,9 +90,11 @@ def clean_article(raw: RawArticle, now: datetime | None = None) -> CleanArticle:
     cleaned = clean(raw.content, html=raw.content_type == ContentType.HTML, title=raw.title)
     seg = cleaned.segmented
     if not seg.text.strip() and not seg.appended:
-        raise DeadLetterError(ErrorKind.EMPTY_BODY,
-                              "no article text left after cleaning: the content is only boilerplate "
-                              "or markup; check the scraper's selector for this source")
+        raise DeadLetterError(
+            ErrorKind.EMPTY_BODY,
+            "no article text left after cleaning: the content is only boilerplate "
+            "or markup; check the scraper's selector for this source",
+        )
     appended = [
         AppendedArticle(id=appended_id(raw.id, n), title=a.title, text=a.text, marker=a.marker)
         for n, a in enumerate(seg.appended, start=1)
@@ -97,7 +105,10 @@ def clean_article(raw: RawArticle, now: datetime | None = None) -> CleanArticle:
         text=seg.text,
         paragraphs=[TextSpan(start=s, end=e) for s, e in seg.paragraphs],
         sentences=[TextSpan(start=s, end=e) for s, e in cleaned.sentences],
-        removed=[RemovedBlock(kind=b.kind.value, text=b.text, start=b.start, end=b.end) for b in seg.removed],
+        removed=[
+            RemovedBlock(kind=b.kind.value, text=b.text, start=b.start, end=b.end)
+            for b in seg.removed
+        ],
         appended=appended,
         content_hash=cleaned.content_hash,
         cleaned_at=now or datetime.now(UTC),
@@ -111,9 +122,17 @@ def appended_id(parent_id: str, n: int) -> str:
 def appended_articles(article: CleanArticle) -> list[RawArticle]:
     """Glued articles as raw events of their own, linked to the page they came from."""
     return [
-        RawArticle(id=a.id, source=article.source, url=article.url, title=a.title, content=a.text,
-                   content_type=ContentType.PLAIN, published_at=article.published_at,
-                   fetched_at=article.fetched_at, parent_id=article.id)
+        RawArticle(
+            id=a.id,
+            source=article.source,
+            url=article.url,
+            title=a.title,
+            content=a.text,
+            content_type=ContentType.PLAIN,
+            published_at=article.published_at,
+            fetched_at=article.fetched_at,
+            parent_id=article.id,
+        )
         for a in article.appended
         if a.text.strip()
     ]
@@ -146,8 +165,13 @@ def _entities(article_id: str, mentions: list[EntityMention]) -> list[Entity]:
     for m in mentions:
         grouped[m.entry.entity_id].append(m)
     return [
-        Entity(article_id=article_id, entity_id=entity_id, canonical=ms[0].entry.canonical,
-               type=ms[0].entry.type, mentions=[Mention(start=m.start, end=m.end, text=m.text) for m in ms])
+        Entity(
+            article_id=article_id,
+            entity_id=entity_id,
+            canonical=ms[0].entry.canonical,
+            type=ms[0].entry.type,
+            mentions=[Mention(start=m.start, end=m.end, text=m.text) for m in ms],
+        )
         for entity_id, ms in grouped.items()
     ]
 
@@ -155,8 +179,13 @@ def _entities(article_id: str, mentions: list[EntityMention]) -> list[Entity]:
 def _party(party: PartyFound | None) -> Party | None:
     if party is None:
         return None
-    return Party(text=party.text, start=party.start, end=party.end, entity_id=party.entity_id,
-                 resolved_from=party.resolved_from)  # type: ignore[arg-type]
+    return Party(
+        text=party.text,
+        start=party.start,
+        end=party.end,
+        entity_id=party.entity_id,
+        resolved_from=party.resolved_from,
+    )
 
 
 def _claims(article_id: str, text: str, found: Extraction) -> list[Claim]:
@@ -168,7 +197,7 @@ def _claim(article_id: str, text: str, c: ClaimFound) -> Claim:
     return Claim(
         claim_id=digest.hexdigest()[:24],
         article_id=article_id,
-        kind=c.kind,  # type: ignore[arg-type]
+        kind=c.kind,
         speaker=_party(c.speaker),
         cue=c.cue,
         content=text[c.content_start : c.content_end],
@@ -176,8 +205,15 @@ def _claim(article_id: str, text: str, c: ClaimFound) -> Claim:
         content_end=c.content_end,
         according_to=_party(c.according_to),
         quantities=[
-            Quantity(value=q.value, unit=q.unit, qualifier=q.qualifier,  # type: ignore[arg-type]
-                     what=q.what, text=text[q.start : q.end], start=q.start, end=q.end)
+            Quantity(
+                value=q.value,
+                unit=q.unit,
+                qualifier=q.qualifier,
+                what=q.what,
+                text=text[q.start : q.end],
+                start=q.start,
+                end=q.end,
+            )
             for q in c.quantities
         ],
         sentence=TextSpan(start=c.sentence[0], end=c.sentence[1]),
@@ -185,8 +221,18 @@ def _claim(article_id: str, text: str, c: ClaimFound) -> Claim:
     )
 
 
-def dead_letter(*, topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None,
-                stage: Stage, kind: ErrorKind, error: str, now: datetime | None = None) -> DeadLetter:
+def dead_letter(
+    *,
+    topic: str,
+    partition: int,
+    offset: int,
+    key: bytes | None,
+    value: bytes | None,
+    stage: Stage,
+    kind: ErrorKind,
+    error: str,
+    now: datetime | None = None,
+) -> DeadLetter:
     raw = value or b""
     return DeadLetter(
         topic=topic,

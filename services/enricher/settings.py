@@ -22,7 +22,9 @@ class Guarantee(StrEnum):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RASD_", frozen=True, extra="ignore")
 
-    kafka_bootstrap: str = Field("localhost:9092", description="Kafka bootstrap servers, host:port[,..]")
+    kafka_bootstrap: str = Field(
+        "localhost:9092", description="Kafka bootstrap servers, host:port[,..]"
+    )
     app_id: str = Field("rasd", description="Faust app id; also the consumer group id")
     topic_raw: str = "articles.raw"
     topic_clean: str = "articles.clean"
@@ -37,12 +39,19 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path(".cache/faust"), description="Faust table state (RocksDB/memory)")
     log_level: str = "info"
     source: str = Field("urn:rasd", description="CloudEvents ce_source of emitted events")
-    max_content_bytes: int = Field(2_000_000, ge=1, description="Larger raw values are dead-lettered")
+    max_content_bytes: int = Field(
+        2_000_000, ge=1, description="Larger raw values are dead-lettered"
+    )
 
     @property
     def output_topics(self) -> tuple[str, ...]:
-        return (self.topic_clean, self.topic_enriched, self.topic_entities, self.topic_claims,
-                self.topic_dlq)
+        return (
+            self.topic_clean,
+            self.topic_enriched,
+            self.topic_entities,
+            self.topic_claims,
+            self.topic_dlq,
+        )
 
 
 @cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -17,10 +19,11 @@ async def ensure_topics(settings: Settings, names: tuple[str, ...] | None = None
         existing = set(await admin.list_topics())
         missing = [n for n in dict.fromkeys(wanted) if n not in existing]
         if missing:
-            try:
-                await admin.create_topics([NewTopic(n, settings.topic_partitions, 1) for n in missing])
-            except TopicAlreadyExistsError:
-                pass  # another worker created it between our list and create
+            # Another worker may create one between our list and create: that is fine.
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(
+                    [NewTopic(n, settings.topic_partitions, 1) for n in missing]
+                )
         return missing
     finally:
         await admin.close()

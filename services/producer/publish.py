@@ -28,8 +28,13 @@ async def publish(
 ) -> PublishReport:
     """Send every accepted article; collect rejections. Waits until the broker acknowledged all."""
     report = PublishReport()
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
-                                client_id="rasd-producer", linger_ms=5)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        client_id="rasd-producer",
+        linger_ms=5,
+    )
     await producer.start()
     try:
         pending = []
@@ -37,8 +42,11 @@ async def publish(
             if isinstance(item, Accepted):
                 body = orjson.dumps(item.article.model_dump(mode="json", exclude_none=True))
                 headers = make_headers("article.raw", item.article.id, body, source=source)
-                pending.append(await producer.send(topic, value=body, key=item.article.id.encode(),
-                                                   headers=headers))
+                pending.append(
+                    await producer.send(
+                        topic, value=body, key=item.article.id.encode(), headers=headers
+                    )
+                )
                 report.published.append(item.article.id)
             else:
                 report.rejected.append(item)

@@ -43,7 +43,9 @@ def expand(paths: list[Path]) -> Iterator[Path | Rejection]:
     """Files to read, folders walked recursively in name order; missing paths are rejections."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+            )
         elif path.is_file():
             yield path
         else:
@@ -62,8 +64,11 @@ def read_file(path: Path, source: str) -> Iterator[Read]:
     origin = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        yield Rejection(origin, "unsupported", f"{origin}: unsupported file type {suffix!r}; "
-                        f"use one of {', '.join(SUPPORTED)}")
+        yield Rejection(
+            origin,
+            "unsupported",
+            f"{origin}: unsupported file type {suffix!r}; use one of {', '.join(SUPPORTED)}",
+        )
         return
     try:
         data = path.read_bytes()
@@ -73,7 +78,9 @@ def read_file(path: Path, source: str) -> Iterator[Read]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        yield Rejection(origin, "not_utf8", f"{origin}: not UTF-8 (byte {exc.start}); re-save it as UTF-8")
+        yield Rejection(
+            origin, "not_utf8", f"{origin}: not UTF-8 (byte {exc.start}); re-save it as UTF-8"
+        )
         return
     if suffix == ".jsonl":
         for number, line in enumerate(text.splitlines(), start=1):
@@ -95,8 +102,13 @@ def _from_json_document(origin: str, text: str, source: str) -> Iterator[Read]:
     items = data if isinstance(data, list) else [data]
     for n, item in enumerate(items, start=1):
         where = f"{origin}[{n}]" if isinstance(data, list) else origin
-        yield _article(where, item, source) if isinstance(item, dict) else Rejection(
-            where, "bad_json", f"{where}: expected a JSON object with at least 'content'")
+        yield (
+            _article(where, item, source)
+            if isinstance(item, dict)
+            else Rejection(
+                where, "bad_json", f"{where}: expected a JSON object with at least 'content'"
+            )
+        )
 
 
 def _from_json(origin: str, line: str, source: str) -> Read:
@@ -105,14 +117,18 @@ def _from_json(origin: str, line: str, source: str) -> Read:
     except orjson.JSONDecodeError as exc:
         return Rejection(origin, "bad_json", f"{origin}: bad JSON line ({exc})")
     if not isinstance(item, dict):
-        return Rejection(origin, "bad_json", f"{origin}: expected a JSON object with at least 'content'")
+        return Rejection(
+            origin, "bad_json", f"{origin}: expected a JSON object with at least 'content'"
+        )
     return _article(origin, item, source)
 
 
 def _article(origin: str, fields: dict[str, Any], source: str) -> Read:
     content = fields.get("content")
     if not isinstance(content, str) or not content.strip():
-        return Rejection(origin, "empty_body", f"{origin}: empty article body ('content' is missing or blank)")
+        return Rejection(
+            origin, "empty_body", f"{origin}: empty article body ('content' is missing or blank)"
+        )
     fields = {
         "source": source,
         "fetched_at": datetime.now(UTC).isoformat(),
@@ -122,5 +138,7 @@ def _article(origin: str, fields: dict[str, Any], source: str) -> Read:
     try:
         return Accepted(origin, RawArticle.model_validate(fields))
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3]
+        )
         return Rejection(origin, "invalid_article", f"{origin}: not a valid article ({problems})")

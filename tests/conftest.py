@@ -1,0 +1,43 @@
+"""Shared fixtures: paths to the shipped seeds and a factory for raw articles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.contracts.events import RawArticle
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SEED_000 = SEEDS / "000_5576086d5ce9dbd0.txt"
+SEED_004 = SEEDS / "004_f50f1b3392bf92eb.txt"
+
+
+@pytest.fixture
+def article_factory() -> Callable[..., RawArticle]:
+    def make(**overrides: Any) -> RawArticle:
+        fields: dict[str, Any] = {
+            "id": "test-article",
+            "source": "test",
+            "content": (
+                "قال الرئيس إن الاجتماع كان مثمراً.\n"
+                "وأضاف أن المفاوضات ستستمر الأسبوع المقبل في القاهرة."
+            ),
+        }
+        fields.update(overrides)
+        return RawArticle.model_validate(fields)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def seed_000() -> str:
+    return SEED_000.read_text("utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_004() -> str:
+    return SEED_004.read_text("utf-8")

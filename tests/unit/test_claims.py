@@ -1,0 +1,70 @@
+"""Statements with speakers and cues, sourced statements, numeric claims."""
+
+from __future__ import annotations
+
+from services.arabic.analyze import extract
+from services.arabic.claims import ClaimFound
+from services.arabic.tokenize import sentence_spans
+
+
+def claims(text: str) -> list[ClaimFound]:
+    return extract(text, sentence_spans(text)).claims
+
+
+def content(text: str, claim: ClaimFound) -> str:
+    return text[claim.content_start : claim.content_end]
+
+
+def test_named_speaker_after_the_cue() -> None:
+    text = "أكد وزير الخارجية الأمريكي، أنتوني بلينكن، في مقابلة أن الولايات المتحدة تسعى للسلام."
+    [claim] = claims(text)
+    assert claim.kind == "statement"
+    assert claim.cue == "أكد"
+    assert claim.speaker is not None
+    assert claim.speaker.text == "أنتوني بلينكن"
+    assert content(text, claim) == "الولايات المتحدة تسعى للسلام"
+
+
+def test_speaker_before_the_cue_and_particle_in_the_cue() -> None:
+    text = "بلينكن شدد على أن الولايات المتحدة لا ترغب في عملية برية."
+    [claim] = claims(text)
+    assert claim.cue == "شدد على"
+    assert claim.speaker is not None
+    assert claim.speaker.text == "بلينكن"
+
+
+def test_continuation_resolves_to_the_last_speaker() -> None:
+    text = "قال جو بايدن إن الاتفاق قريب. وأضاف أن المحادثات ستستمر."
+    first, second = claims(text)
+    assert second.speaker is not None
+    assert second.speaker.entity_id == first.speaker.entity_id if first.speaker else False
+    assert second.speaker.resolved_from == "continuation"
+
+
+def test_title_phrase_as_speaker() -> None:
+    text = "وقال المتحدث باسم الوزارة إن الاجتماع تأجل."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.resolved_from == "title"
+    assert claim.speaker.text == "المتحدث باسم الوزارة"
+
+
+def test_source_without_a_verb() -> None:
+    text = "يعد القرار نقطة خلاف جديدة، وفق صحيفة وول ستريت جورنال."
+    [claim] = claims(text)
+    assert claim.speaker is None
+    assert claim.according_to is not None
+    assert claim.according_to.text == "وول ستريت جورنال"
+    assert content(text, claim) == "يعد القرار نقطة خلاف جديدة"
+
+
+def test_numeric_claim_with_a_source() -> None:
+    text = "أسفرت الحملة عن مقتل نحو 32 ألف شخص، وفقًا للسلطات الصحية."
+    [claim] = claims(text)
+    assert claim.kind == "numeric"
+    assert claim.quantities[0].value == 32_000
+    assert claim.according_to is not None
+
+
+def test_sentence_without_cue_or_number_is_no_claim() -> None:
+    assert claims("وصل الوفد إلى المدينة صباح اليوم.") == []

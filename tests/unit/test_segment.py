@@ -1,0 +1,130 @@
+"""Boilerplate removal and glued-article splitting on real Arabic page shapes."""
+
+from __future__ import annotations
+
+from services.arabic.normalize import fold
+from services.arabic.segment import BlockKind, is_timestamp, segment
+
+BODY = (
+    "أعلنت وزارة الصحة اليوم عن افتتاح ثلاثة مستشفيات جديدة في المحافظات الجنوبية، "
+    "وذلك ضمن خطة لتوسيع الخدمات الطبية المقدمة للمواطنين خلال العام الجاري."
+)
+BODY_2 = (
+    "وقال المتحدث باسم الوزارة إن المستشفيات الجديدة ستستقبل المرضى اعتباراً من الشهر المقبل، "
+    "مشيراً إلى أن الكوادر الطبية اللازمة قد جرى تعيينها بالكامل."
+)
+
+
+def kinds(text: str) -> list[str]:
+    return [b.kind.value for b in segment(text).removed]
+
+
+def test_related_headlines_with_timestamps_are_removed() -> None:
+    text = "\n".join(
+        [
+            "افتتاح مستشفيات جديدة",
+            BODY,
+            BODY_2,
+            "أخبار ذات صلة",
+            "وزير الصحة يتفقد مستشفى الولادة",
+            "12 مارس 2024 10:15 ص",
+            "ارتفاع أسعار الأدوية المستوردة",
+            "11 مارس 2024 09:02 م",
+        ]
+    )
+    result = segment(text)
+    assert result.text == BODY + "\n" + BODY_2
+    assert [b.kind for b in result.removed] == [
+        BlockKind.RELATED_LINKS,
+        BlockKind.RELATED_LINKS,
+        BlockKind.TIMESTAMP,
+        BlockKind.RELATED_LINKS,
+        BlockKind.TIMESTAMP,
+    ]
+
+
+def test_title_is_taken_from_the_first_short_line() -> None:
+    result = segment("افتتاح مستشفيات جديدة\n\n" + BODY)
+    assert result.title == "افتتاح مستشفيات جديدة"
+    assert result.text == BODY
+
+
+def test_read_also_followed_by_an_article_is_split_off_as_appended() -> None:
+    text = "\n".join(
+        [
+            BODY,
+            "المصدر: وكالة الأنباء",
+            "اقرأ أيضاً:",
+            "عنوان خبر آخر عن الاقتصاد",
+            BODY_2,
+            BODY_2.replace("الشهر", "العام"),
+            "مقالات مشابهة",
+            "• خبر أول قصير",
+            "• خبر ثان قصير",
+        ]
+    )
+    result = segment(text)
+    assert result.text == BODY
+    assert len(result.appended) == 1
+    assert result.appended[0].title == "عنوان خبر آخر عن الاقتصاد"
+    assert result.appended[0].text.startswith("وقال المتحدث")
+    assert kinds(text) == [
+        "source_line",
+        "read_also",
+        "related_links",
+        "related_links",
+        "related_links",
+    ]
+
+
+def test_read_also_followed_by_headlines_only_is_a_link_list() -> None:
+    text = "\n".join([BODY, "اقرأ أيضا", "خبر أول قصير", "خبر ثان قصير"])
+    result = segment(text)
+    assert result.appended == []
+    assert kinds(text) == ["read_also", "related_links", "related_links"]
+
+
+def test_caption_with_credit_is_removed() -> None:
+    assert kinds("عنوان الخبر\nجانب من الاجتماع - أرشيفية\n" + BODY) == ["caption"]
+    assert kinds("عنوان الخبر\nجنود في الميدان (رويترز)\n" + BODY) == ["caption"]
+
+
+def test_subheadings_inside_the_body_are_kept() -> None:
+    result = segment("عنوان الخبر\n" + BODY + "\nرسالة قوية\n" + BODY_2)
+    assert "رسالة قوية" in result.text
+    assert result.removed == []
+
+
+def test_timestamps_in_several_formats() -> None:
+    for line in (
+        "02 أبريل 2025 03:24 م",
+        "Fri, 11 Aug 2017 15:22:41 GMT",
+        "منذ 3 ساعات",
+        "الأحد، 04 آب/اغسطس 2013، آخر تحديث 02:21 (GMT+0400)",
+    ):
+        assert is_timestamp(fold(line).strip()), line
+    assert not is_timestamp(fold("قتل 3 أشخاص في مارس"))
+
+
+def test_removed_blocks_point_into_the_normalized_source() -> None:
+    text = "عنوان الخبر\n" + BODY + "\nأخبار ذات صلة\nخبر قصير آخر"
+    result = segment(text)
+    for block in result.removed:
+        assert result.source[block.start : block.end] == block.text
+
+
+def test_seed_000_loses_its_related_list_and_keeps_its_body(seed_000: str) -> None:
+    result = segment(seed_000)
+    assert "أخبار ذات صلة" not in result.text
+    assert "02 أبريل 2025" not in result.text
+    assert "وفقًا للسلطات الصحية الفلسطينية" in result.text
+    assert result.title is not None
+    assert result.title.startswith("خلاف جديد")
+
+
+def test_seed_004_splits_the_glued_article(seed_004: str) -> None:
+    result = segment(seed_004)
+    assert result.text.endswith("في خضم الصراع.")
+    assert len(result.appended) == 1
+    assert "نيويورك تايمز" in (result.appended[0].title or "")
+    assert "مقالات مشابهة" not in result.appended[0].text
