@@ -10,12 +10,12 @@ import jsonschema
 import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
-from tests.conftest import REPO, SEEDS
-from tests.integration.conftest import RunningPipeline
 
 from services.consumer.reader import Received, collect
 from services.producer.publish import publish
 from services.producer.readers import read_paths
+from tests.conftest import REPO, SEEDS
+from tests.integration.conftest import RunningPipeline
 
 pytestmark = pytest.mark.integration
 

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 import yaml
+
 from tests.conftest import REPO
 
 COMPOSE = REPO / "docker-compose.yml"
