@@ -255,6 +255,31 @@ def bench(articles: int, kafka: bool, seeds: Path) -> None:
     run_bench(seeds, articles, with_kafka=kafka, echo=click.echo)
 
 
+@main.group(name="eval")
+def eval_group() -> None:
+    """Measure quality against gold files (format: ../shared/data/dev/README.md)."""
+
+
+@eval_group.command(name="clean")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--articles",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of the article files [default: articles/ beside GOLD]",
+)
+def eval_clean(gold: Path, articles: Path | None) -> None:
+    """Token precision/recall/F1 of kept text vs gold body lines, overall and per outlet."""
+    from services.evaluation.cleaning import evaluate_cleaning, format_report
+    from services.evaluation.gold import read_gold
+
+    try:
+        report = evaluate_cleaning(read_gold(gold, articles))
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in format_report(report):
+        click.echo(line)
+
+
 def unique_suffix() -> str:
     return f"{int(time.time())}-{uuid.uuid4().hex[:6]}"
 

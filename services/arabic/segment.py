@@ -1,11 +1,13 @@
 """Split a scraped article into its own title and body, removed boilerplate, and glued articles.
 
 The unit of decision is the line: scrapers flatten pages into lines, and boilerplate (related
-headlines, timestamps, read-also markers, widgets, captions, bylines) comes as whole lines. Each
-line gets features (its folded form, word count, punctuation, whether it is a timestamp or a
-marker), then a small state machine walks the lines: a related-links or read-also marker opens a
-list whose short headline-like lines and timestamps are removed, and a read-also marker followed
-by a headline and real paragraphs opens an *appended* article instead, kept apart from the body.
+headlines, timestamps, read-also markers, widgets, menus, captions, bylines) comes as whole lines.
+Each line gets features (folded form, word count, punctuation, whether it is a timestamp or a
+marker). A first pass walks the lines: a related-links or read-also marker opens a list whose
+short headline-like lines and timestamps are removed, and a read-also marker followed by a
+headline and real paragraphs opens an *appended* article, kept apart from the body. Later passes
+look at shape rather than words: runs of very short lines (menus) and short residue after a
+separator or widget at the very end (footers).
 
 Offsets in ``Block`` and ``Appended`` refer to ``Segmented.source``, the surface-normalized input.
 """
@@ -30,6 +32,7 @@ class BlockKind(StrEnum):
     BYLINE = "byline"
     SOURCE_LINE = "source_line"
     WIDGET = "widget"
+    MENU = "menu"
     SEPARATOR = "separator"
 
 
@@ -61,12 +64,12 @@ class Segmented:
 
 
 def _load_lexicon() -> dict[str, tuple[str, ...]]:
-    raw = json.loads(
+    data = (
         resources.files("services.arabic.resources").joinpath("boilerplate.json").read_text("utf-8")
     )
     return {
-        kind: tuple(sorted({fold(m) for m in markers}, key=len, reverse=True))
-        for kind, markers in raw.items()
+        kind: tuple(sorted({fold(m).lower() for m in markers}, key=len, reverse=True))
+        for kind, markers in json.loads(data).items()
         if not kind.startswith("_")
     }
 
@@ -77,9 +80,11 @@ _MARKER_KINDS: Final = (BlockKind.READ_ALSO, BlockKind.RELATED_LINKS, BlockKind.
 _PUNCT_EDGES = re.compile(r"^[\s\W_]+|[\s\W_]+$")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!؟?…:\"”»)]$")
+_INNER_PUNCT = re.compile(r"[.،,:؛؟?!\"“”«»]")
 _BULLET = re.compile(r"^\s*(?:[•·▪►▶◄●○■□◆◇\-–—*]|\d{1,2}[.)-])\s+")
 _SEPARATOR = re.compile(r"^[\s\-–—_=*~.•·]{3,}$")
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_CREDIT_IN_PARENS = re.compile(r"\(([^)]*)\)\s*$")
 
 _MONTHS = (
     "يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر "
@@ -101,10 +106,12 @@ _DATE_TOKENS: Final = frozenset(
 )
 _DATE_SPLIT = re.compile(r"[\s,،/:\-–()+.|]+")
 
+MENU_RUN: Final = 3  # consecutive very short lines that make a menu
+
 
 def is_timestamp(folded_line: str) -> bool:
     """A line made only of dates, times, weekday/month names and "X hours ago" words."""
-    tokens = [t for t in _DATE_SPLIT.split(folded_line) if t]
+    tokens = [t for t in _DATE_SPLIT.split(folded_line.lower()) if t]
     if not tokens or len(tokens) > 12:
         return False
     has_anchor = False
@@ -123,7 +130,7 @@ class _Line:
     text: str
     start: int
     end: int
-    key: str  # folded, punctuation stripped at the edges
+    key: str  # folded, lower-cased, punctuation stripped at the edges
     words: int
 
     @property
@@ -139,12 +146,17 @@ class _Line:
     def is_headline_like(self) -> bool:
         return 0 < self.words <= 30 and not (self.words >= 12 and self.text.endswith("."))
 
+    @property
+    def is_label(self) -> bool:
+        """A very short line without sentence punctuation: menu item, section name, label."""
+        return 0 < self.words <= 3 and not _INNER_PUNCT.search(self.text.rstrip(":"))
+
 
 def _split_lines(source: str) -> list[_Line]:
     lines: list[_Line] = []
     offset = 0
     for raw in source.split("\n"):
-        folded = fold(raw)  # no diacritics, which \w would split words on
+        folded = fold(raw).lower()  # no diacritics, which \w would split words on
         key = _PUNCT_EDGES.sub("", folded)
         lines.append(_Line(raw, offset, offset + len(raw), key, len(_WORD.findall(folded))))
         offset += len(raw) + 1
@@ -153,20 +165,22 @@ def _split_lines(source: str) -> list[_Line]:
 
 def _marker_kind(line: _Line) -> tuple[BlockKind, bool] | None:
     """Kind of marker this line is, and whether it carries content after the marker."""
+    if line.is_blank or line.words > 30:
+        return None
     for kind in _MARKER_KINDS:
         for marker in _LEXICON[kind.value]:
             if line.key == marker:
                 return kind, False
-            if line.key.startswith(marker) and line.words <= len(marker.split()) + 25:
-                rest = (
-                    fold(line.text)[len(marker) :].lstrip()
-                    if fold(line.text).startswith(marker)
-                    else ""
-                )
-                if rest[:1] in (":", "|", "-", "–") or (
-                    kind is BlockKind.WIDGET and line.words <= len(marker.split()) + 2
+            if line.key.startswith(marker):
+                after = line.key[len(marker) :]
+                if after[:1] in (":", "|", "-", "–"):
+                    return kind, bool(after.strip(" :|-–"))
+                if (
+                    kind is BlockKind.WIDGET
+                    and line.words <= len(marker.split()) + 2
+                    and after[:1] == " "
                 ):
-                    return kind, bool(rest.strip(" :|-–"))
+                    return kind, False
     return None
 
 
@@ -178,45 +192,55 @@ def _line_kind(line: _Line, before_body: bool) -> BlockKind | None:
         return BlockKind.WIDGET
     if is_timestamp(line.key):
         return BlockKind.TIMESTAMP
-    head = line.key.split(" ", 1)[0] if line.key else ""
+    if line.text.count("|") >= 2 and line.words <= 8 * (line.text.count("|") + 1):
+        return BlockKind.MENU
+    if any(line.key.startswith(p) for p in _LEXICON["widget_prefixes"]):
+        return BlockKind.WIDGET
+    if any(p in line.key for p in _LEXICON["disclaimer_phrases"]):
+        return BlockKind.WIDGET
     if (
         line.words <= 8
-        and any(line.key.startswith(p) for p in _LEXICON["source_line"])
         and ":" in line.text
+        and any(line.key.startswith(p) for p in _LEXICON["source_line"])
     ):
         return BlockKind.SOURCE_LINE
-    if line.words <= 12 and not line.is_paragraph:
-        tail = line.key.rsplit("-", 1)[-1].strip() if "-" in line.key else ""
-        paren = re.search(r"\(([^)]*)\)\s*$", fold(line.text))
-        credit = paren.group(1).strip() if paren else tail
-        if credit and credit in _LEXICON["caption_suffix"]:
-            return BlockKind.CAPTION
+    if line.words <= 12 and not line.is_paragraph and _caption_credit(line):
+        return BlockKind.CAPTION
+    head = line.key.split(" ", 1)[0] if line.key else ""
     if before_body and line.words <= 6 and head in _LEXICON["byline_prefix"]:
         return BlockKind.BYLINE
-    if before_body and 2 <= line.words <= 5 and not re.search(r"[.،,:؟?!\"“”«»]", line.text):
+    if before_body and 2 <= line.words <= 5 and not _INNER_PUNCT.search(line.text):
         return BlockKind.BYLINE
     return None
+
+
+def _caption_credit(line: _Line) -> bool:
+    """The line ends with a photo credit: ``- أرشيفية``, ``(رويترز)``."""
+    paren = _CREDIT_IN_PARENS.search(fold(line.text).lower())
+    credit = paren.group(1).strip() if paren else ""
+    if not credit and "-" in line.key:
+        credit = line.key.rsplit("-", 1)[-1].strip()
+    return bool(credit) and credit in _LEXICON["caption_suffix"]
 
 
 def segment(content: str, title: str | None = None) -> Segmented:
     """Separate ``content`` into title, body paragraphs, removed blocks and appended articles."""
     source = clean_surface(content)
     lines = _split_lines(source)
-    removed: list[Block] = []
+    labels: list[BlockKind | None] = [None] * len(lines)
     appended: list[Appended] = []
-    body: list[_Line] = []
+    claimed = [False] * len(lines)  # lines that belong to the title or an appended article
 
     index = _skip_blank(lines, 0)
     if title is None and index < len(lines) and _looks_like_title(lines, index):
         title = lines[index].text
+        claimed[index] = True
         index += 1
-    elif (
-        title is not None
-        and index < len(lines)
-        and lines[index].key == _PUNCT_EDGES.sub("", fold(title))
-    ):
+    elif title is not None and index < len(lines) and lines[index].key == _key(title):
+        claimed[index] = True
         index += 1
 
+    seen_body = False
     while index < len(lines):
         line = lines[index]
         if line.is_blank:
@@ -225,7 +249,7 @@ def segment(content: str, title: str | None = None) -> Segmented:
         marker = _marker_kind(line)
         if marker is not None:
             kind, inline = marker
-            removed.append(Block(kind, line.text, line.start, line.end))
+            labels[index] = kind
             index += 1
             if kind is BlockKind.WIDGET and not _followed_by_list(lines, index):
                 continue
@@ -234,19 +258,35 @@ def segment(content: str, title: str | None = None) -> Segmented:
             )
             if glued is not None:
                 appended.append(_make_appended(lines, index, glued, line.text))
+                for i in range(index, glued):
+                    claimed[i] = True
                 index = glued
                 continue
-            index = _consume_list(lines, index, removed)
+            index = _consume_list(lines, index, labels)
             continue
-        kind_of_line = _line_kind(line, before_body=not any(b.is_paragraph for b in body))
-        if kind_of_line is not None:
-            removed.append(Block(kind_of_line, line.text, line.start, line.end))
-        else:
-            body.append(line)
+        labels[index] = _line_kind(line, before_body=not seen_body)
+        seen_body = seen_body or (labels[index] is None and line.is_paragraph)
         index += 1
 
+    _label_menus(lines, labels, claimed)
+    _label_footer(lines, labels, claimed)
+
+    removed = [
+        Block(kind, lines[i].text, lines[i].start, lines[i].end)
+        for i, kind in enumerate(labels)
+        if kind is not None
+    ]
+    body = [
+        line
+        for i, line in enumerate(lines)
+        if labels[i] is None and not claimed[i] and not line.is_blank
+    ]
     text, paragraphs = _join(body)
     return Segmented(source, title, text, paragraphs, removed, appended)
+
+
+def _key(text: str) -> str:
+    return _PUNCT_EDGES.sub("", fold(text).lower())
 
 
 def _skip_blank(lines: list[_Line], index: int) -> int:
@@ -257,7 +297,12 @@ def _skip_blank(lines: list[_Line], index: int) -> int:
 
 def _looks_like_title(lines: list[_Line], index: int) -> bool:
     first = lines[index]
-    return first.is_headline_like and _marker_kind(first) is None and not is_timestamp(first.key)
+    return (
+        first.is_headline_like
+        and _marker_kind(first) is None
+        and not is_timestamp(first.key)
+        and not _URL_ONLY.match(first.text)
+    )
 
 
 def _followed_by_list(lines: list[_Line], index: int) -> bool:
@@ -265,8 +310,8 @@ def _followed_by_list(lines: list[_Line], index: int) -> bool:
     return nxt < len(lines) and bool(_BULLET.match(lines[nxt].text))
 
 
-def _consume_list(lines: list[_Line], index: int, removed: list[Block]) -> int:
-    """Remove the headline list that follows a marker; stop at the first real paragraph."""
+def _consume_list(lines: list[_Line], index: int, labels: list[BlockKind | None]) -> int:
+    """Label the headline list that follows a marker; stop at the first real paragraph."""
     while index < len(lines):
         line = lines[index]
         if line.is_blank:
@@ -275,9 +320,9 @@ def _consume_list(lines: list[_Line], index: int, removed: list[Block]) -> int:
         if _marker_kind(line) is not None:
             return index
         if is_timestamp(line.key):
-            removed.append(Block(BlockKind.TIMESTAMP, line.text, line.start, line.end))
+            labels[index] = BlockKind.TIMESTAMP
         elif _BULLET.match(line.text) or (line.is_headline_like and not line.is_paragraph):
-            removed.append(Block(BlockKind.RELATED_LINKS, line.text, line.start, line.end))
+            labels[index] = BlockKind.RELATED_LINKS
         else:
             return index
         index += 1
@@ -296,7 +341,7 @@ def _glued_article(lines: list[_Line], index: int) -> int | None:
     end = paragraphs_from
     while end < len(lines):
         line = lines[end]
-        if not line.is_blank and _marker_kind(line) is not None:
+        if _marker_kind(line) is not None:
             break
         prose += line.is_paragraph
         end += 1
@@ -309,13 +354,45 @@ def _make_appended(lines: list[_Line], index: int, end: int, marker: str) -> App
     heading = own[0].text if own and not own[0].is_paragraph else None
     body_lines = own[1:] if heading is not None else own
     text, _ = _join(body_lines)
-    return Appended(
-        heading,
-        text,
-        marker,
-        own[0].start if own else lines[index].start,
-        own[-1].end if own else lines[index].start,
-    )
+    first = own[0].start if own else lines[index].start
+    return Appended(heading, text, marker, first, own[-1].end if own else first)
+
+
+def _label_menus(lines: list[_Line], labels: list[BlockKind | None], claimed: list[bool]) -> None:
+    """Runs of at least MENU_RUN consecutive label-like lines are navigation menus."""
+    run: list[int] = []
+    for i, line in enumerate([*lines, _Line("", 0, 0, "", 0)]):
+        if line.is_blank and i < len(lines):
+            continue
+        candidate = i < len(lines) and not claimed[i] and labels[i] in (None, BlockKind.BYLINE)
+        if candidate and line.is_label:
+            run.append(i)
+            continue
+        if len(run) >= MENU_RUN:
+            for j in run:
+                labels[j] = BlockKind.MENU
+        run = []
+
+
+def _label_footer(lines: list[_Line], labels: list[BlockKind | None], claimed: list[bool]) -> None:
+    """Short residue at the very end (after a separator or removed block) is page footer."""
+    content = [i for i, line in enumerate(lines) if not line.is_blank and not claimed[i]]
+    tail: list[int] = []
+    for i in reversed(content):
+        if labels[i] is not None:
+            break
+        tail.append(i)
+    else:
+        return
+    if not tail or len(tail) > 3:
+        return
+    boundary = labels[content[len(content) - len(tail) - 1]]
+    short = all(lines[i].words <= 6 and not lines[i].is_paragraph for i in tail)
+    if boundary is BlockKind.SEPARATOR or (
+        short and boundary in (BlockKind.WIDGET, BlockKind.MENU)
+    ):
+        for i in tail:
+            labels[i] = BlockKind.WIDGET
 
 
 def _join(body: list[_Line]) -> tuple[str, list[tuple[int, int]]]:

@@ -1,0 +1,1 @@
+"""Quality measurement against gold files (``rasd eval``); pure, no Kafka."""
