@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -31,7 +32,7 @@ class Cues:
     continuation: frozenset[str]
     particles: frozenset[str]
     complementizers: frozenset[str]
-    sources: tuple[tuple[str, ...], ...]
+    sources: dict[str, tuple[tuple[str, ...], ...]]  # first word -> phrases, longest first
 
 
 @cache
@@ -48,10 +49,15 @@ def cues() -> Cues:
         continuation=frozenset(fold(v) for v in data["continuation"]),
         particles=frozenset(fold(p) for p in data["particles"] if " " not in p),
         complementizers=frozenset(fold(c) for c in data["complementizers"]),
-        sources=tuple(
-            sorted((tuple(fold(s).split()) for s in data["sources"]), key=len, reverse=True)
-        ),
+        sources=_by_first_word(tuple(fold(s).split()) for s in data["sources"]),
     )
+
+
+def _by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        grouped.setdefault(phrase[0], []).append(phrase)
+    return {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in grouped.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,17 +230,16 @@ def _party(mention: EntityMention, how: str) -> PartyFound:
 
 def _source_position(sent: list[Token], lexicon: Cues) -> tuple[int, int] | None:
     """Token index where a source phrase starts and where its object starts."""
-    folded = [t.folded for t in sent]
-    for i in range(len(sent)):
-        for phrase in lexicon.sources:
-            n = len(phrase)
-            window = folded[i : i + n]
-            if (
-                window
-                and len(window) == n
-                and all(w == p or w.startswith(p) for w, p in zip(window, phrase, strict=True))
+    for i, token in enumerate(sent):
+        candidates = lexicon.sources.get(token.folded) or lexicon.sources.get(_stem(token), ())
+        for phrase in candidates:
+            end = i + len(phrase)
+            rest = sent[i + 1 : end]
+            # Later words may carry the object glued on: وفقا لـ + السلطات = وفقا للسلطات.
+            if len(rest) == len(phrase) - 1 and all(
+                t.folded.startswith(p) for t, p in zip(rest, phrase[1:], strict=True)
             ):
-                return i, i + n
+                return i, end
     return None
 
 

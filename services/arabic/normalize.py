@@ -27,7 +27,9 @@ _INVISIBLE = (
     "\u2066\u2067\u2068\u2069\ufeff\u061c\u00ad"
 )
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_NEEDS_COMPAT_FOLD = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff\u00a0\u2000-\u206f\ufdfc\ufdfd]")
+# Arabic presentation forms and ligatures: rare in scraped text, and the only input that needs
+# camel-tools' (slow, per-character) compatibility normalization; everything else skips it.
+_NEEDS_COMPAT_FOLD = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefe]")
 
 _SURFACE_TABLE = str.maketrans(dict.fromkeys(_INVISIBLE + TATWEEL))
 

@@ -76,6 +76,16 @@ def _load_lexicon() -> dict[str, tuple[str, ...]]:
 
 _LEXICON: Final = _load_lexicon()
 _MARKER_KINDS: Final = (BlockKind.READ_ALSO, BlockKind.RELATED_LINKS, BlockKind.WIDGET)
+# One anchored alternation per kind (longest marker first): group 1 the marker, group 2 the rest.
+_MARKER_PATTERNS: Final = tuple(
+    (kind, re.compile("^(" + "|".join(map(re.escape, _LEXICON[kind.value])) + ")(.*)$"))
+    for kind in _MARKER_KINDS
+)
+_WIDGET_PREFIX: Final = re.compile(
+    "^(?:" + "|".join(map(re.escape, _LEXICON["widget_prefixes"])) + ")"
+)
+_DISCLAIMER: Final = re.compile("|".join(map(re.escape, _LEXICON["disclaimer_phrases"])))
+_SOURCE_PREFIX: Final = re.compile("^(?:" + "|".join(map(re.escape, _LEXICON["source_line"])) + ")")
 
 _PUNCT_EDGES = re.compile(r"^[\s\W_]+|[\s\W_]+$")
 _WORD = re.compile(r"\w+")
@@ -167,20 +177,18 @@ def _marker_kind(line: _Line) -> tuple[BlockKind, bool] | None:
     """Kind of marker this line is, and whether it carries content after the marker."""
     if line.is_blank or line.words > 30:
         return None
-    for kind in _MARKER_KINDS:
-        for marker in _LEXICON[kind.value]:
-            if line.key == marker:
-                return kind, False
-            if line.key.startswith(marker):
-                after = line.key[len(marker) :]
-                if after[:1] in (":", "|", "-", "–"):
-                    return kind, bool(after.strip(" :|-–"))
-                if (
-                    kind is BlockKind.WIDGET
-                    and line.words <= len(marker.split()) + 2
-                    and after[:1] == " "
-                ):
-                    return kind, False
+    for kind, pattern in _MARKER_PATTERNS:
+        found = pattern.match(line.key)
+        if found is None:
+            continue
+        marker, after = found.groups()
+        if not after:
+            return kind, False
+        if after[:1] in (":", "|", "-", "–"):
+            return kind, bool(after.strip(" :|-–"))
+        few_more_words = line.words <= len(marker.split()) + 2
+        if kind is BlockKind.WIDGET and few_more_words and after[:1] == " ":
+            return kind, False
     return None
 
 
