@@ -37,6 +37,7 @@ INGEST_TIME_HEADER = "rasd_ingest_time"
 
 def create_app(settings: Settings, metrics: Metrics) -> faust.App:
     """A configured Faust app with the clean and extract agents and a /metrics page."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
     app = faust.App(
         settings.app_id,
         broker=[f"kafka://{b.strip()}" for b in settings.kafka_bootstrap.split(",")],
