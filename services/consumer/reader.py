@@ -47,6 +47,9 @@ async def stream_events(
         client_id=f"rasd-tail-{uuid.uuid4().hex[:8]}",
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=False,
+        # Only events of committed transactions (exactly-once workers); same as read_uncommitted
+        # for non-transactional producers.
+        isolation_level="read_committed",
     )
     await consumer.start()
     try:

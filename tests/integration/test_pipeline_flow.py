@@ -15,7 +15,7 @@ from services.consumer.reader import Received, collect
 from services.producer.publish import publish
 from services.producer.readers import read_paths
 from tests.conftest import REPO, SEEDS
-from tests.integration.conftest import RunningPipeline
+from tests.integration.conftest import RunningPipeline, fresh_settings, start_pipeline
 
 pytestmark = pytest.mark.integration
 
@@ -134,3 +134,36 @@ async def test_seeds_and_malformed_inputs(pipeline: RunningPipeline) -> None:
         assert metric(text, "rasd_dead_letters_total", stage="clean", error_kind=kind) == 1
     assert metric(text, "rasd_end_to_end_seconds_count") == 3
     assert "faust_" in text, "Faust's own monitor is exported too"
+
+
+async def test_exactly_once_worker_emits_each_output_once(kafka_bootstrap: str) -> None:
+    settings = fresh_settings(kafka_bootstrap, processing_guarantee="exactly_once")
+    running = start_pipeline(settings, "exactly-once")
+    try:
+        report = await publish(
+            read_paths([SEEDS / "000_5576086d5ce9dbd0.txt"], "seeds"),
+            bootstrap=settings.kafka_bootstrap,
+            topic=settings.topic_raw,
+        )
+        [article_id] = report.published
+
+        def claims_of(events: list[Received]) -> list[str]:
+            return [e.json()["claim_id"] for e in events if e.topic == settings.topic_claims]
+
+        def done(events: list[Received]) -> bool:
+            enriched = [e.json() for e in events if e.topic == settings.topic_enriched]
+            return bool(enriched) and len(claims_of(events)) >= len(enriched[0]["claims"])
+
+        events = await collect(
+            settings.kafka_bootstrap,
+            [settings.topic_enriched, settings.topic_claims],
+            done=done,
+            within=120,
+        )
+        enriched = [e for e in events if e.topic == settings.topic_enriched]
+        assert [e.key for e in enriched] == [article_id], running.worker.log_tail()
+        expected = sorted(c["claim_id"] for c in enriched[0].json()["claims"])
+        assert expected, "seed 000 has claims"
+        assert sorted(claims_of(events)) == expected, "each claim event exactly once"
+    finally:
+        running.worker.stop()
