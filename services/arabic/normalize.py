@@ -70,8 +70,10 @@ def clean_surface(text: str) -> str:
     """
     if _NEEDS_COMPAT_FOLD.search(text):
         text = normalize_unicode(text)
-    text = unicodedata.normalize("NFC", text) if not text.isascii() else text
+    # Remove tatweel and invisibles first: that can bring combining marks together, and NFC
+    # must then put them in canonical order (or cleaning would not be idempotent).
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SURFACE_TABLE)
+    text = unicodedata.normalize("NFC", text) if not text.isascii() else text
     return "\n".join(_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n"))
 
 
