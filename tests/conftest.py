@@ -6,9 +6,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from services.contracts.events import RawArticle
+
+# CI explores the same examples every run (a red CI must be reproducible); locally Hypothesis
+# keeps searching new ones.
+settings.register_profile("ci", derandomize=True, max_examples=200, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
