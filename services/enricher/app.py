@@ -18,6 +18,7 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 
 from services.contracts.cloudevents import Headers, make_headers, parse_time, read_headers
 from services.contracts.events import CleanArticle, ErrorKind, RawArticle, Stage
+from services.enricher.dedup import DuplicateIndex
 from services.enricher.metrics import Metrics
 from services.enricher.pipeline import (
     DeadLetterError,
@@ -64,6 +65,11 @@ def create_app(settings: Settings, metrics: Metrics) -> faust.App:
             value_serializer="raw",
             partitions=settings.topic_partitions,
         )
+
+    # Every worker must see every fingerprint, whatever partitions it owns: a global table with
+    # one changelog partition (the settings Faust recommends for global tables).
+    seen = app.GlobalTable("dedup", partitions=1, recovery_buffer_size=1, use_partitioner=True)
+    duplicates = DuplicateIndex(seen, horizon_seconds=settings.dedup_horizon_hours * 3600)
 
     raw_topic, clean_topic = topic(settings.topic_raw), topic(settings.topic_clean)
     enriched_topic, entities_topic = topic(settings.topic_enriched), topic(settings.topic_entities)
@@ -123,6 +129,10 @@ def create_app(settings: Settings, metrics: Metrics) -> faust.App:
     async def handle_raw(message: Any, headers: dict[str, str]) -> None:
         raw = decode(message.value, RawArticle, max_bytes=settings.max_content_bytes)
         article = clean_article(raw)
+        duplicate = duplicates.check_and_remember(article.id, article.content_hash, article.text)
+        if duplicate is not None:
+            article = article.model_copy(update={"duplicate_of": duplicate.of})
+            metrics.duplicates.labels(duplicate.kind).inc()
         ingest = headers.get(INGEST_TIME_HEADER) or headers.get("ce_time") or _kafka_time(message)
         await emit(
             clean_topic,

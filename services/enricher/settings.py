@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     max_content_bytes: int = Field(
         2_000_000, ge=1, description="Larger raw values are dead-lettered"
     )
+    dedup_horizon_hours: float = Field(
+        72.0, gt=0, description="Articles seen longer ago than this are not duplicate candidates"
+    )
 
     @property
     def output_topics(self) -> tuple[str, ...]:

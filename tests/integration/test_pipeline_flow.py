@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -167,3 +168,30 @@ async def test_exactly_once_worker_emits_each_output_once(kafka_bootstrap: str) 
         assert sorted(claims_of(events)) == expected, "each claim event exactly once"
     finally:
         running.worker.stop()
+
+
+async def test_duplicates_are_marked_not_dropped(pipeline: RunningPipeline, tmp_path: Path) -> None:
+    s = pipeline.settings
+    body = (SEEDS / "000_5576086d5ce9dbd0.txt").read_text("utf-8")
+    edited = body.replace("32 ألف", "33 ألف").replace("40 أسير", "41 أسير")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(
+        b"\n".join(
+            orjson.dumps({"id": article_id, "content": content})
+            for article_id, content in (("first", body), ("copy", body), ("edited", edited))
+        )
+    )
+    await publish(read_paths([feed], "dup-test"), bootstrap=s.kafka_bootstrap, topic=s.topic_raw)
+    events = await collect(
+        s.kafka_bootstrap,
+        [s.topic_enriched],
+        done=lambda ev: len({e.key for e in ev}) >= 3,
+        within=90,
+    )
+    by_id = {e.key: e.json() for e in events}
+    assert by_id["first"]["duplicate_of"] is None
+    assert by_id["copy"]["duplicate_of"] == "first"
+    assert by_id["edited"]["duplicate_of"] == "first"
+    text = pipeline.metrics()
+    assert metric(text, "rasd_duplicates_total", kind="exact") == 1
+    assert metric(text, "rasd_duplicates_total", kind="near") == 1
