@@ -267,13 +267,19 @@ def eval_group() -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Folder of the article files [default: articles/ beside GOLD]",
 )
-def eval_clean(gold: Path, articles: Path | None) -> None:
+@click.option(
+    "--html",
+    "prefer_html",
+    is_flag=True,
+    help="Clean X.html instead of X.txt where both exist (same gold)",
+)
+def eval_clean(gold: Path, articles: Path | None, prefer_html: bool) -> None:
     """Token precision/recall/F1 of kept text vs gold body lines, overall and per outlet."""
     from services.evaluation.cleaning import evaluate_cleaning, format_report
     from services.evaluation.gold import read_gold
 
     try:
-        report = evaluate_cleaning(read_gold(gold, articles))
+        report = evaluate_cleaning(read_gold(gold, articles), prefer_html=prefer_html)
     except (FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     for line in format_report(report):

@@ -74,15 +74,21 @@ def kept_text(content: str, html: bool) -> str:
 
 
 def score_article(
-    content: str, boilerplate_lines: Iterable[str], *, html: bool = False
+    content: str, boilerplate_lines: Iterable[str], *, html_page: str | None = None
 ) -> tuple[Score, Score]:
-    """Score of our cleaning and of the keep-everything baseline for one article."""
+    """Score of our cleaning and of the keep-everything baseline for one article.
+
+    With ``html_page`` the page is cleaned instead of ``content`` (its plain-text dump), and
+    scored against the same gold lines.
+    """
     boiler = {line.strip() for line in boilerplate_lines}
     gold_body: Counter[str] = Counter()
     gold_boiler: Counter[str] = Counter()
     for line in content.splitlines():
         (gold_boiler if line.strip() in boiler else gold_body).update(tokens(line))
-    kept = tokens(kept_text(content, html))
+    kept = tokens(
+        kept_text(html_page, True) if html_page is not None else kept_text(content, False)
+    )
     ours = Score(
         kept=sum(kept.values()),
         body=sum(gold_body.values()),
@@ -101,13 +107,15 @@ def score_article(
     return ours, baseline
 
 
-def evaluate_cleaning(articles: Iterable[GoldArticle]) -> CleanReport:
+def evaluate_cleaning(articles: Iterable[GoldArticle], *, prefer_html: bool = False) -> CleanReport:
+    """Scores per file, outlet and overall; with ``prefer_html`` an ``X.html`` beside a gold
+    ``X.txt`` is cleaned instead (HTML extraction + cleaning, scored on the same gold)."""
     report = CleanReport()
     for article in articles:
+        page = article.path.with_suffix(".html")
+        html = page.read_text("utf-8") if prefer_html and page.is_file() else None
         ours, baseline = score_article(
-            article.text(),
-            article.data.get("boilerplate_lines", []),
-            html=article.path.suffix.lower() in (".html", ".htm"),
+            article.text(), article.data.get("boilerplate_lines", []), html_page=html
         )
         report.per_file[article.file] = ours
         report.per_outlet[article.outlet].add(ours)
