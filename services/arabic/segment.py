@@ -367,19 +367,28 @@ def _make_appended(lines: list[_Line], index: int, end: int, marker: str) -> App
 
 
 def _label_menus(lines: list[_Line], labels: list[BlockKind | None], claimed: list[bool]) -> None:
-    """Runs of at least MENU_RUN consecutive label-like lines are navigation menus."""
+    """Runs of at least MENU_RUN label-like lines are navigation menus.
+
+    Lines already removed for another reason do not break a run, so cleaning a cleaned text
+    finds the same menus (idempotence).
+    """
     run: list[int] = []
-    for i, line in enumerate([*lines, _Line("", 0, 0, "", 0)]):
-        if line.is_blank and i < len(lines):
+    for i, line in enumerate(lines):
+        removed = labels[i] is not None and not (labels[i] is BlockKind.BYLINE and line.is_label)
+        if line.is_blank or removed:
             continue
-        candidate = i < len(lines) and not claimed[i] and labels[i] in (None, BlockKind.BYLINE)
-        if candidate and line.is_label:
+        if not claimed[i] and line.is_label:
             run.append(i)
             continue
-        if len(run) >= MENU_RUN:
-            for j in run:
-                labels[j] = BlockKind.MENU
+        _mark_menu(run, labels)
         run = []
+    _mark_menu(run, labels)
+
+
+def _mark_menu(run: list[int], labels: list[BlockKind | None]) -> None:
+    if len(run) >= MENU_RUN:
+        for i in run:
+            labels[i] = BlockKind.MENU
 
 
 def _label_footer(lines: list[_Line], labels: list[BlockKind | None], claimed: list[bool]) -> None:
