@@ -40,11 +40,22 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for brk in _SENTENCE_BREAK.finditer(text):
+        if brk.group() == "." and _after_initial(text, brk.start()):
+            continue  # د. محمد، U.S.: a period after a lone letter abbreviates
         end = brk.end() if brk.group()[0] != "\n" else brk.start()
         _append_stripped(text, start, end, spans)
         start = brk.end()
     _append_stripped(text, start, len(text), spans)
     return spans
+
+
+def _after_initial(text: str, period: int) -> bool:
+    """The character before ``period`` is a letter standing alone (an initial)."""
+    return (
+        period >= 1
+        and text[period - 1].isalpha()
+        and (period < 2 or not text[period - 2].isalpha())
+    )
 
 
 def _append_stripped(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

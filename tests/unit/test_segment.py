@@ -128,3 +128,16 @@ def test_seed_004_splits_the_glued_article(seed_004: str) -> None:
     assert len(result.appended) == 1
     assert "نيويورك تايمز" in (result.appended[0].title or "")
     assert "مقالات مشابهة" not in result.appended[0].text
+
+
+def test_sentences_split_on_arabic_punctuation_but_not_inside_numbers_or_initials() -> None:
+    from services.arabic.tokenize import sentence_spans
+
+    text = "قال د. محمد علي إن النمو بلغ 3.5 في المئة. وأضاف أن الوضع مستقر؟ نعم!\nسطر ثان؛ وجملة"
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "قال د. محمد علي إن النمو بلغ 3.5 في المئة.",
+        "وأضاف أن الوضع مستقر؟",
+        "نعم!",
+        "سطر ثان؛",
+        "وجملة",
+    ]
