@@ -68,7 +68,7 @@ def _load_lexicon() -> dict[str, tuple[str, ...]]:
         resources.files("services.arabic.resources").joinpath("boilerplate.json").read_text("utf-8")
     )
     return {
-        kind: tuple(sorted({fold(m).lower() for m in markers}, key=len, reverse=True))
+        kind: tuple(sorted({fold(m) for m in markers}, key=len, reverse=True))
         for kind, markers in json.loads(data).items()
         if not kind.startswith("_")
     }
@@ -87,7 +87,9 @@ _WIDGET_PREFIX: Final = re.compile(
 _DISCLAIMER: Final = re.compile("|".join(map(re.escape, _LEXICON["disclaimer_phrases"])))
 _SOURCE_PREFIX: Final = re.compile("^(?:" + "|".join(map(re.escape, _LEXICON["source_line"])) + ")")
 
-_PUNCT_EDGES = re.compile(r"^[\s\W_]+|[\s\W_]+$")
+# From the first to the last word character: the line without punctuation at its edges. (A
+# ``[\W_]+$`` alternative would be retried at every position of every line.)
+_CORE = re.compile(r"[^\W_](?:.*[^\W_])?", re.DOTALL)
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!؟?…:\"”»)]$")
 _INNER_PUNCT = re.compile(r"[.،,:؛؟?!\"“”«»]")
@@ -121,7 +123,7 @@ MENU_RUN: Final = 3  # consecutive very short lines that make a menu
 
 def is_timestamp(folded_line: str) -> bool:
     """A line made only of dates, times, weekday/month names and "X hours ago" words."""
-    tokens = [t for t in _DATE_SPLIT.split(folded_line.lower()) if t]
+    tokens = [t for t in _DATE_SPLIT.split(folded_line) if t]
     if not tokens or len(tokens) > 12:
         return False
     has_anchor = False
@@ -140,7 +142,7 @@ class _Line:
     text: str
     start: int
     end: int
-    key: str  # folded, lower-cased, punctuation stripped at the edges
+    key: str  # folded (ASCII lower-cased), punctuation stripped at the edges
     words: int
 
     @property
@@ -162,12 +164,18 @@ class _Line:
         return 0 < self.words <= 3 and not _INNER_PUNCT.search(self.text.rstrip(":"))
 
 
+def _strip_edges(text: str) -> str:
+    core = _CORE.search(text)
+    return core.group() if core else ""
+
+
 def _split_lines(source: str) -> list[_Line]:
     lines: list[_Line] = []
     offset = 0
-    for raw in source.split("\n"):
-        folded = fold(raw).lower()  # no diacritics, which \w would split words on
-        key = _PUNCT_EDGES.sub("", folded)
+    # Folding keeps every newline, so the folded lines pair up with the source lines. Folded
+    # text has no diacritics, which \w would split words on.
+    for raw, folded in zip(source.split("\n"), fold(source).split("\n"), strict=True):
+        key = _strip_edges(folded)
         lines.append(_Line(raw, offset, offset + len(raw), key, len(_WORD.findall(folded))))
         offset += len(raw) + 1
     return lines
@@ -224,7 +232,7 @@ def _line_kind(line: _Line, before_body: bool) -> BlockKind | None:
 
 def _caption_credit(line: _Line) -> bool:
     """The line ends with a photo credit: ``- أرشيفية``, ``(رويترز)``."""
-    paren = _CREDIT_IN_PARENS.search(fold(line.text).lower())
+    paren = _CREDIT_IN_PARENS.search(fold(line.text))
     credit = paren.group(1).strip() if paren else ""
     if not credit and "-" in line.key:
         credit = line.key.rsplit("-", 1)[-1].strip()
@@ -294,7 +302,7 @@ def segment(content: str, title: str | None = None) -> Segmented:
 
 
 def _key(text: str) -> str:
-    return _PUNCT_EDGES.sub("", fold(text).lower())
+    return _strip_edges(fold(text))
 
 
 def _skip_blank(lines: list[_Line], index: int) -> int:
