@@ -286,6 +286,26 @@ def eval_clean(gold: Path, articles: Path | None, prefer_html: bool) -> None:
         click.echo(line)
 
 
+@eval_group.command(name="claims")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--articles",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of the article files [default: articles/ beside GOLD]",
+)
+def eval_claims(gold: Path, articles: Path | None) -> None:
+    """Claim detection P/R/F1 per kind; speaker, cue and quantity accuracy on matched claims."""
+    from services.evaluation.claims import evaluate_claims, format_claims
+    from services.evaluation.gold import read_gold
+
+    try:
+        report = evaluate_claims(read_gold(gold, articles))
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in format_claims(report):
+        click.echo(line)
+
+
 def unique_suffix() -> str:
     return f"{int(time.time())}-{uuid.uuid4().hex[:6]}"
 
