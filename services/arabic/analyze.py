@@ -64,5 +64,6 @@ def quantities_in(text: str) -> list[FoundQuantity]:
     out = []
     for q in find_quantities(matching.folded):
         start, end = matching.span_to_source(q.start, q.end)
-        out.append(FoundQuantity(q.value, q.qualifier, q.unit, q.what, start, end))
+        what = matching.span_to_source(*q.what) if q.what else None
+        out.append(FoundQuantity(q.value, q.qualifier, q.unit, what, start, end))
     return out

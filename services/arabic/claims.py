@@ -1,10 +1,13 @@
 """Claims: attributed statements (speaker, cue, content) and numeric claims, with offsets.
 
-Works sentence by sentence on tokens and entity mentions already computed for the article. A
-reporting cue (قال، أكد، أشار إلى، معتبرا ...) followed by a complementizer (أن، إن) yields a
-statement whose content is the clause after it; the speaker is the entity or title phrase next to
-the cue, or, when the cue stands alone (وأضاف أن، أشار إلى أن), the article's last speaker. A
-source phrase without a verb (وفقا لـ، بحسب) attributes the sentence to that source.
+Works sentence by sentence on the tokens, entity mentions and quantities already computed for the
+article. Every reporting cue in a sentence (قال، أكد، شدد على، معتبرا ...) can open a statement:
+its content starts after the first complementizer (أن، إن), colon or quote, or after a particle
+the verb governs (شدد على، أعلن عن، حذر من), and runs to the next cue or the sentence end. The
+speaker is the entity or title phrase between cue and content (Arabic is mostly verb-first), a
+subject right before the cue (بلينكن شدد على), or, when the cue stands alone (وأضاف أن،
+مؤكدا), the article's last speaker. A source phrase without a verb (وفقا لـ، بحسب) attributes a
+sentence to that source. A sentence with quantities and no statement is a numeric claim.
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ from __future__ import annotations
 import json
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
-from typing import Final
+from typing import Any, Final
 
 from services.arabic.entities import EntityMention
 from services.arabic.normalize import fold
@@ -23,32 +26,49 @@ from services.arabic.numbers import FoundQuantity
 from services.arabic.tokenize import Token
 
 _SPEAKER_TYPES: Final = frozenset({"PER", "ORG"})
-_MAX_SPEAKER_DISTANCE: Final = 8  # tokens between a pre-verbal speaker and its cue
+_ADJACENT: Final = 2  # tokens between a pre-verbal subject and its cue
+_MAX_TITLE_WORDS: Final = 10
+_CLAUSE_BREAKS: Final = frozenset("،,؛;")
 
 
 @dataclass(frozen=True, slots=True)
 class Cues:
-    verbs: frozenset[str]
-    continuation: frozenset[str]
-    particles: frozenset[str]
+    lemma_of: dict[str, str]  # folded verb/participle form -> folded past lemma
+    governs: dict[str, frozenset[str]]  # lemma -> particles that open the content
+    participles: frozenset[str]
+    continuation: frozenset[str]  # lemmas
     complementizers: frozenset[str]
+    openers: frozenset[str]
+    quoted_via: dict[str, str]  # lemma -> particle after which the real speaker comes
+    non_speakers: frozenset[str]
     sources: dict[str, tuple[tuple[str, ...], ...]]  # first word -> phrases, longest first
 
 
 @cache
 def cues() -> Cues:
-    data = json.loads(
-        resources.files("services.arabic.resources").joinpath("cues.json").read_text("utf-8")
-    )
-    past = [fold(v) for v in data["verbs"]]
-    forms = set(past) | {v + "ت" for v in past} | {v + "وا" for v in past}
-    forms |= {fold(v) for v in data["present"] + data["participles"]}
-    forms |= {v[:-1] + "ت" for v in past if v.endswith(("ي", "ا"))}  # نفى -> نفت, دعا -> دعت
+    package = resources.files("services.arabic.resources")
+    data: dict[str, Any] = json.loads(package.joinpath("cues.json").read_text("utf-8"))
+    lemma_of: dict[str, str] = {}
+    governs: dict[str, frozenset[str]] = {}
+    for lemma_text, spec in data["verbs"].items():
+        lemma = fold(lemma_text)
+        governs[lemma] = frozenset(fold(p) for p in spec["governs"])
+        stem = lemma[:-1] if lemma.endswith(("ي", "ا")) else lemma  # نفى -> نفت, دعا -> دعت
+        for form in (lemma, stem + "ت", stem + "وا", lemma + "ا", *map(fold, spec["present"])):
+            lemma_of.setdefault(form, lemma)
+    participle_lemmas = {fold(k): fold(v) for k, v in data["participle_lemmas"].items()}
+    participles = frozenset(fold(p) for p in data["participles"])
+    for form in participles:
+        lemma_of.setdefault(form, participle_lemmas.get(form, form))
     return Cues(
-        verbs=frozenset(forms),
+        lemma_of=lemma_of,
+        governs=governs,
+        participles=participles,
         continuation=frozenset(fold(v) for v in data["continuation"]),
-        particles=frozenset(fold(p) for p in data["particles"] if " " not in p),
         complementizers=frozenset(fold(c) for c in data["complementizers"]),
+        openers=frozenset(data["content_openers"]),
+        quoted_via={fold(k): fold(v) for k, v in data["quoted_via"].items()},
+        non_speakers=frozenset(fold(w) for w in data["non_speakers"]),
         sources=_by_first_word(tuple(fold(s).split()) for s in data["sources"]),
     )
 
@@ -87,6 +107,14 @@ def _stem(token: Token) -> str:
     return word[1:] if len(word) > 3 and word[0] in "وف" else word
 
 
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    text: str
+    span: tuple[int, int]
+    tokens: list[Token]
+    mentions: list[EntityMention]
+
+
 def find_claims(
     text: str,
     tokens: list[Token],
@@ -96,191 +124,288 @@ def find_claims(
 ) -> list[ClaimFound]:
     """Statements and numeric claims of one article; ``quantities`` carry offsets into ``text``."""
     lexicon = cues()
-    starts = [t.start for t in tokens]
+    token_starts = [t.start for t in tokens]
+    mention_starts = [m.start for m in mentions]
+    quantity_starts = [q.start for q in quantities]
     claims: list[ClaimFound] = []
     last_speaker: PartyFound | None = None
     for s_start, s_end in sentences:
-        sent_tokens = tokens[bisect_left(starts, s_start) : bisect_left(starts, s_end)]
-        sent_mentions = [m for m in mentions if s_start <= m.start < s_end]
-        sent_quantities = [q for q in quantities if s_start <= q.start < s_end]
-        claim = _statement(
-            text, sent_tokens, sent_mentions, (s_start, s_end), lexicon, last_speaker
+        sent = _Sentence(
+            text,
+            (s_start, s_end),
+            tokens[bisect_left(token_starts, s_start) : bisect_left(token_starts, s_end)],
+            mentions[bisect_left(mention_starts, s_start) : bisect_left(mention_starts, s_end)],
         )
-        if claim is None:
-            claim = _sourced(text, sent_tokens, sent_mentions, (s_start, s_end), lexicon)
-        if claim is not None:
-            inside = [
-                q for q in sent_quantities if claim.content_start <= q.start < claim.content_end
-            ]
-            if inside:
-                claim = _with_quantities(claim, inside)
-            if claim.speaker is not None:
-                last_speaker = claim.speaker
-            claims.append(claim)
-        elif sent_quantities:
+        in_sentence = quantities[
+            bisect_left(quantity_starts, s_start) : bisect_left(quantity_starts, s_end)
+        ]
+        found = _statements(sent, lexicon, last_speaker) or _sourced(sent, lexicon)
+        for claim in found:
+            inside = [q for q in in_sentence if claim.content_start <= q.start < claim.content_end]
+            claims.append(replace(claim, kind="numeric", quantities=inside) if inside else claim)
+            last_speaker = claim.speaker or last_speaker
+        if not found and in_sentence:
             start, end = _trim(text, s_start, s_end)
+            source = _source_in(sent, lexicon)
             claims.append(
                 ClaimFound(
-                    "numeric", None, None, start, end, None, sent_quantities, (s_start, s_end), 0.6
+                    "numeric",
+                    None,
+                    None,
+                    start,
+                    end,
+                    source,
+                    in_sentence,
+                    (s_start, s_end),
+                    0.7 if source else 0.6,
                 )
             )
     return claims
 
 
-def _with_quantities(claim: ClaimFound, quantities: list[FoundQuantity]) -> ClaimFound:
-    return ClaimFound(
-        "numeric",
-        claim.speaker,
-        claim.cue,
-        claim.content_start,
-        claim.content_end,
-        claim.according_to,
-        quantities,
-        claim.sentence,
-        claim.confidence,
-    )
+def _cue_positions(sent: _Sentence, lexicon: Cues) -> list[int]:
+    return [
+        k
+        for k, t in enumerate(sent.tokens)
+        if t.is_word and (t.folded in lexicon.lemma_of or _stem(t) in lexicon.lemma_of)
+    ]
 
 
-def _statement(
-    text: str,
-    sent: list[Token],
-    mentions: list[EntityMention],
-    sentence: tuple[int, int],
-    lexicon: Cues,
-    last_speaker: PartyFound | None,
-) -> ClaimFound | None:
-    for k, token in enumerate(sent):
-        if not token.is_word or _stem(token) not in lexicon.verbs:
+def _lemma(token: Token, lexicon: Cues) -> str:
+    return lexicon.lemma_of.get(token.folded) or lexicon.lemma_of[_stem(token)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Opening:
+    cue: int  # token index of the cue
+    cue_end: int  # token index after the cue phrase (with its particle)
+    content: int  # token index of the first content token
+
+
+def _openings(sent: _Sentence, lexicon: Cues) -> list[_Opening]:
+    """Cues that open a claim, in order. A cue inside an earlier cue's speaker phrase, or inside
+    its content but not at a clause boundary (، وأشار / ، معتبرا), is part of that claim."""
+    accepted: list[_Opening] = []
+    tokens = sent.tokens
+    for k in _cue_positions(sent, lexicon):
+        if accepted and k < accepted[-1].content:
             continue
-        comp = next(
-            (
-                j
-                for j in range(k + 1, len(sent))
-                if sent[j].folded in lexicon.complementizers
-                or _stem(sent[j]) in lexicon.complementizers
-            ),
-            None,
-        )
-        if comp is None:
+        at_boundary = k == 0 or tokens[k - 1].text in _CLAUSE_BREAKS or tokens[k].folded[0] in "وف"
+        if accepted and not at_boundary and _stem(tokens[k]) not in lexicon.participles:
             continue
-        content_start = sent[comp + 1].start if comp + 1 < len(sent) else sent[comp].end
-        start, end = _trim(text, content_start, sentence[1])
+        opened = _content_opening(sent, k, len(tokens), lexicon)
+        if opened is not None:
+            accepted.append(_Opening(k, *opened))
+    return accepted
+
+
+def _statements(
+    sent: _Sentence, lexicon: Cues, last_speaker: PartyFound | None
+) -> list[ClaimFound]:
+    openings = _openings(sent, lexicon)
+    claims: list[ClaimFound] = []
+    according = _source_in(sent, lexicon) if openings else None
+    for n, opening in enumerate(openings):
+        limit = openings[n + 1].cue if n + 1 < len(openings) else len(sent.tokens)
+        if opening.content >= limit:
+            continue
+        end = sent.tokens[limit].start if limit < len(sent.tokens) else sent.span[1]
+        start, end = _trim(sent.text, sent.tokens[opening.content].start, end)
         if end <= start:
             continue
-        cue_end = k + 1
-        while cue_end < comp and sent[cue_end].folded in lexicon.particles:
-            cue_end += 1
-        cue = text[token.start : sent[cue_end - 1].end]
-        speaker = _speaker(text, sent, mentions, k, cue_end, comp, last_speaker, lexicon)
-        according = _source_in(text, sent, mentions, lexicon)
-        confidence = {"name": 0.9, "title": 0.75, "continuation": 0.7, "pronoun": 0.65}.get(
+        cue_token = sent.tokens[opening.cue]
+        cue = sent.text[cue_token.start : sent.tokens[opening.cue_end - 1].end]
+        speaker, source = _speaker(sent, opening, lexicon, claims, last_speaker)
+        confidence = {"name": 0.9, "title": 0.8, "continuation": 0.75, "pronoun": 0.7}.get(
             speaker.resolved_from if speaker else "", 0.5
         )
-        return ClaimFound(
-            "statement", speaker, cue, start, end, according, [], sentence, confidence
+        claims.append(
+            ClaimFound(
+                "statement",
+                speaker,
+                cue,
+                start,
+                end,
+                source or according,
+                [],
+                sent.span,
+                confidence,
+            )
         )
+    return claims
+
+
+def _content_opening(sent: _Sentence, k: int, limit: int, lexicon: Cues) -> tuple[int, int] | None:
+    """(end of the cue phrase, first content token) for the cue at ``k``, or None."""
+    tokens = sent.tokens
+    governed = lexicon.governs.get(_lemma(tokens[k], lexicon), frozenset())
+    cue_end = k + 1
+    for j in range(k + 1, limit):
+        token = tokens[j]
+        if token.folded in lexicon.complementizers or _stem(token) in lexicon.complementizers:
+            return cue_end, j + 1
+        if token.text in lexicon.openers:
+            return cue_end, j + 1
+        if token.folded in governed:
+            if j == k + 1:
+                cue_end = j + 1  # the particle belongs to the cue: شدد على، أشار إلى
+            nxt = tokens[j + 1] if j + 1 < limit else None
+            if nxt is not None and (
+                nxt.folded in lexicon.complementizers or _stem(nxt) in lexicon.complementizers
+            ):
+                return cue_end, j + 2
+            return cue_end, j + 1
     return None
 
 
 def _speaker(
-    text: str,
-    sent: list[Token],
-    mentions: list[EntityMention],
-    cue: int,
-    after_cue: int,
-    comp: int,
-    last_speaker: PartyFound | None,
+    sent: _Sentence,
+    opening: _Opening,
     lexicon: Cues,
-) -> PartyFound | None:
-    between_start = sent[after_cue].start if after_cue < comp else sent[comp].start
-    between_end = sent[comp].start
-    named = [
-        m
-        for m in mentions
-        if between_start <= m.start < between_end and m.entry.type in _SPEAKER_TYPES
-    ]
-    if named:
-        return _party(named[0], "name")
+    earlier: list[ClaimFound],
+    last_speaker: PartyFound | None,
+) -> tuple[PartyFound | None, PartyFound | None]:
+    """Speaker of the claim, and the source it was quoted through (نقلت الوكالة عن مسؤول)."""
+    tokens = sent.tokens
+    region = tokens[opening.cue_end : max(opening.cue_end, opening.content - 1)]
+    via = lexicon.quoted_via.get(_lemma(tokens[opening.cue], lexicon))
+    split = next((i for i, t in enumerate(region) if t.folded == via), None) if via else None
+    if split is not None:
+        source = _phrase_party(sent, region[:split], lexicon, "source")
+        return _phrase_party(sent, region[split + 1 :], lexicon, "name"), source
+    named = _phrase_party(sent, region, lexicon, "name")
+    if named is not None:
+        return named, None
+    k = opening.cue
     before = [
         m
-        for m in mentions
-        if m.end <= sent[cue].start
+        for m in sent.mentions
+        if m.end <= tokens[k].start
         and m.entry.type in _SPEAKER_TYPES
-        and sent[max(0, cue - _MAX_SPEAKER_DISTANCE)].start <= m.start
+        and m.end >= tokens[max(0, k - _ADJACENT)].start
     ]
-    if before:
-        return _party(before[-1], "name")
-    words = [t for t in sent[after_cue:comp] if t.is_word]
-    if words and not all(t.folded in lexicon.particles for t in words):
-        phrase_end = next((t.start for t in sent[after_cue:comp] if t.text in "،,"), between_end)
-        start, end = _trim(text, words[0].start, phrase_end)
-        if end > start:
-            return PartyFound(text[start:end], start, end, None, "title")
-    if last_speaker is not None:
-        how = "continuation" if _stem(sent[cue]) in lexicon.continuation else "pronoun"
-        return PartyFound(
-            last_speaker.text, last_speaker.start, last_speaker.end, last_speaker.entity_id, how
-        )
-    return None
+    if before and _stem(tokens[k]) not in lexicon.participles:
+        return _party(before[-1], "name"), None
+    previous = earlier[-1].speaker if earlier else last_speaker
+    if previous is None:
+        return None, None
+    continues = _lemma(tokens[k], lexicon) in lexicon.continuation or (
+        _stem(tokens[k]) in lexicon.participles
+    )
+    return replace(previous, resolved_from="continuation" if continues else "pronoun"), None
+
+
+def _phrase_party(
+    sent: _Sentence, region: list[Token], lexicon: Cues, how: str
+) -> PartyFound | None:
+    """A named person in ``region``, else an entity or title phrase at its start."""
+    words = [t for t in region if t.is_word]
+    if not words or words[0].folded in lexicon.non_speakers:
+        return None
+    lo, hi = region[0].start, region[-1].end
+    inside = [m for m in sent.mentions if lo <= m.start < hi and m.entry.type in _SPEAKER_TYPES]
+    people = [m for m in inside if m.entry.type == "PER"]
+    if people:
+        return _party(people[0], how)
+    if inside and inside[0].start <= words[0].end:
+        return _party(inside[0], how)
+    phrase_end = next((t.start for t in region if t.text in _CLAUSE_BREAKS), hi)
+    start, end = _trim(sent.text, words[0].start, phrase_end)
+    if end <= start or len(sent.text[start:end].split()) > _MAX_TITLE_WORDS:
+        return None
+    return PartyFound(sent.text[start:end], start, end, None, "title" if how == "name" else how)
 
 
 def _party(mention: EntityMention, how: str) -> PartyFound:
     return PartyFound(mention.text, mention.start, mention.end, mention.entry.entity_id, how)
 
 
-def _source_position(sent: list[Token], lexicon: Cues) -> tuple[int, int] | None:
+def _source_position(sent: _Sentence, lexicon: Cues) -> tuple[int, int] | None:
     """Token index where a source phrase starts and where its object starts."""
-    for i, token in enumerate(sent):
+    tokens = sent.tokens
+    for i, token in enumerate(tokens):
         candidates = lexicon.sources.get(token.folded) or lexicon.sources.get(_stem(token), ())
         for phrase in candidates:
             end = i + len(phrase)
-            rest = sent[i + 1 : end]
+            rest = tokens[i + 1 : end]
             # Later words may carry the object glued on: وفقا لـ + السلطات = وفقا للسلطات.
             if len(rest) == len(phrase) - 1 and all(
                 t.folded.startswith(p) for t, p in zip(rest, phrase[1:], strict=True)
             ):
-                return i, end
+                glued = bool(rest) and len(rest[-1].folded) > len(phrase[-1])
+                return i, end - 1 if glued else end
     return None
 
 
-def _source_in(
-    text: str, sent: list[Token], mentions: list[EntityMention], lexicon: Cues
-) -> PartyFound | None:
+def _object_span(sent: _Sentence, obj: int) -> tuple[PartyFound | None, int]:
+    """The source named from token ``obj`` on, and the index of the token just after it."""
+    tokens = sent.tokens
+    if obj < len(tokens) and tokens[obj].folded == "ما":
+        obj += 2  # بحسب ما ذكره مسؤول: skip "ما" and its verb
+    if obj >= len(tokens):
+        return None, obj
+    first = tokens[obj]
+    # The name may follow a title word: وفق صحيفة وول ستريت جورنال.
+    reach = tokens[min(obj + 1, len(tokens) - 1)].end
+    mention = next((m for m in sent.mentions if first.start <= m.start < reach), None)
+    if mention is not None:
+        after = next(
+            (i for i in range(obj, len(tokens)) if tokens[i].start >= mention.end), len(tokens)
+        )
+        return _party(mention, "source"), after
+    end = obj
+    while (
+        end < len(tokens)
+        and end - obj < _MAX_TITLE_WORDS
+        and tokens[end].is_word
+        and tokens[end].folded not in _RESUMPTIVE
+    ):
+        end += 1
+    if end == obj:
+        return None, obj
+    start, stop = _trim(sent.text, first.start, tokens[end - 1].end)
+    return PartyFound(sent.text[start:stop], start, stop, None, "source"), end
+
+
+def _source_in(sent: _Sentence, lexicon: Cues) -> PartyFound | None:
     position = _source_position(sent, lexicon)
     if position is None:
         return None
-    _, obj = position
-    if obj >= len(sent):
-        return None
-    after = [m for m in mentions if m.start >= sent[obj - 1].start]
-    if after and after[0].start <= sent[min(obj + 2, len(sent) - 1)].start:
-        return _party(after[0], "source")
-    phrase_end = next((t.start for t in sent[obj:] if not t.is_word), sent[-1].end)
-    start, end = _trim(text, sent[obj].start, phrase_end)
-    return PartyFound(text[start:end], start, end, None, "source") if end > start else None
+    party, _ = _object_span(sent, position[1])
+    return party
 
 
-def _sourced(
-    text: str,
-    sent: list[Token],
-    mentions: list[EntityMention],
-    sentence: tuple[int, int],
-    lexicon: Cues,
-) -> ClaimFound | None:
+def _sourced(sent: _Sentence, lexicon: Cues) -> list[ClaimFound]:
+    """A statement attributed by a source phrase alone: content before or after the source."""
     position = _source_position(sent, lexicon)
-    if position is None or position[0] == 0:
-        return None
-    source = _source_in(text, sent, mentions, lexicon)
+    if position is None:
+        return []
+    at, obj = position
+    source, after = _object_span(sent, obj)
     if source is None:
-        return None
-    cue = text[sent[position[0]].start : sent[position[1] - 1].end]
-    start, end = _trim(text, sentence[0], sent[position[0]].start)
+        return []
+    cue = sent.text[sent.tokens[at].start : sent.tokens[obj - 1].end]
+    leading = all(not t.is_word or t.folded in ("و", "ف") for t in sent.tokens[:at])
+    if leading and after < len(sent.tokens):
+        start, end = _trim(sent.text, sent.tokens[after].start, sent.span[1])
+        start = _skip_fa(sent, start)
+    else:
+        start, end = _trim(sent.text, sent.span[0], sent.tokens[at].start)
     if end <= start:
-        return None
-    return ClaimFound("statement", None, cue, start, end, source, [], sentence, 0.7)
+        return []
+    return [ClaimFound("statement", None, cue, start, end, source, [], sent.span, 0.7)]
 
 
-_TRIM_CHARS: Final = " \t\n،,.؛;:!؟?"
+def _skip_fa(sent: _Sentence, start: int) -> int:
+    """Drop a resumptive فقد/فإن at the start of a content clause."""
+    for token in sent.tokens:
+        if token.start == start and token.folded in _RESUMPTIVE:
+            return token.end + 1
+    return start
+
+
+_TRIM_CHARS: Final = " \t\n،,.؛;:!؟?-–—"
+_RESUMPTIVE: Final = frozenset({"فقد", "فان", "فإن", "ف"})
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

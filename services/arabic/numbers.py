@@ -13,8 +13,6 @@ from typing import Final
 from services.arabic.normalize import fold
 
 _UNITS: Final = {
-    "واحد": 1,
-    "واحده": 1,
     "اثنان": 2,
     "اثنين": 2,
     "اثنتان": 2,
@@ -112,13 +110,18 @@ _NUM = r"\d+(?:[.,]\d+)*"
 _WORD_NUMBER = "|".join(sorted((re.escape(w) for w in _UNITS), key=len, reverse=True))
 _SCALE = "|".join(sorted((re.escape(w) for w in _SCALES), key=len, reverse=True))
 _QUAL = "|".join(sorted((re.escape(w) for w in _QUALIFIERS), key=len, reverse=True))
+_CLITICS = r"(?<![^\W\d_])(?:و?[بل]?)"  # وبخمس، لثلاثة: conjunction and preposition glued on
 _QUANTITY = re.compile(
     rf"(?:(?P<qual>{_QUAL})\s+)?"
-    rf"(?:(?P<digits>{_NUM})|(?<![^\W\d_])(?:[وب])?(?P<word>{_WORD_NUMBER})(?![^\W\d_]))"
+    rf"(?P<sign>(?<!\w)-)?"
+    rf"(?:(?P<digits>{_NUM})"
+    rf"|{_CLITICS}(?P<word>{_WORD_NUMBER})(?![^\W\d_])"
+    rf"|{_CLITICS}(?P<bare>{_SCALE})(?![^\W\d_]))"
     rf"(?:\s+(?P<scale>{_SCALE})(?![^\W\d_]))?"
     rf"(?:\s*(?P<percent>%|في المئه|في المائه|بالمئه|بالمائه))?"
     rf"(?:\s+(?P<what>[^\W\d_]+))?",
 )
+_PLURAL_SCALES: Final = frozenset({"الاف", "ملايين", "مليارات"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,50 +129,66 @@ class FoundQuantity:
     value: float
     qualifier: str
     unit: str | None
-    what: str | None
+    what: tuple[int, int] | None  # span of the counted noun
     start: int
     end: int
 
 
-def parse_number(digits: str) -> float:
-    """``32``, ``1,200``, ``3.5``, ``1.200.000`` -> float. Grouping commas are dropped."""
-    if "," in digits and "." not in digits:
-        parts = digits.split(",")
-        if all(len(p) == 3 for p in parts[1:]):
-            return float("".join(parts))
-        return float(digits.replace(",", "."))
-    if digits.count(".") > 1:
-        return float(digits.replace(".", ""))
-    return float(digits.replace(",", ""))
+def parse_number(digits: str, *, percent: bool = False) -> float:
+    """``32``, ``1,200``, ``3.5``, ``1.200.000``, ``700.000`` (thousands), ``3,43%`` (decimal).
+
+    A single separator followed by exactly three digits groups thousands, except in a
+    percentage, where ``2,758%`` is a decimal comma.
+    """
+    separators = [c for c in digits if c in ".,"]
+    if not separators:
+        return float(digits)
+    if len(set(separators)) == 2:  # 1,234.5 or 1.234,5: the last one is the decimal point
+        decimal = separators[-1]
+        grouping = "," if decimal == "." else "."
+        return float(digits.replace(grouping, "").replace(decimal, "."))
+    sep = separators[0]
+    groups = digits.split(sep)
+    thousands = all(len(g) == 3 for g in groups[1:]) and not (percent and len(groups) == 2)
+    if len(groups) > 2 or thousands:
+        return float("".join(groups))
+    return float(digits.replace(sep, "."))
 
 
 def find_quantities(folded: str) -> list[FoundQuantity]:
-    """Quantities in folded text, skipping dates and years."""
+    """Quantities in folded text, skipping dates and years; offsets index ``folded``."""
     found: list[FoundQuantity] = []
     for m in _QUANTITY.finditer(folded):
-        digits, word, scale, what = (
-            m.group("digits"),
-            m.group("word"),
-            m.group("scale"),
-            m.group("what"),
-        )
-        if digits is None and word is None:
+        digits, word, bare = m.group("digits"), m.group("word"), m.group("bare")
+        scale, what, percent = m.group("scale"), m.group("what"), bool(m.group("percent"))
+        number_start = m.start("digits") if digits else m.start("word") if word else m.start("bare")
+        if _is_date(folded, number_start, digits, what):
             continue
-        if _is_date(folded, m.start("digits") if digits else m.start("word"), digits, what):
-            continue
-        if word is not None and scale is None and what is None:
-            continue
-        base = parse_number(digits) if digits is not None else float(_UNITS[word])
-        value = base * _SCALES[scale] if scale else base
-        if word is not None and word in ("عشرات", "مئات") and scale:
-            value = _SCALES[scale] * _UNITS[word]
-        unit = "%" if m.group("percent") else None
+        if (word is not None or bare is not None) and scale is None and what is None:
+            continue  # a number word alone ("ثلاث", "ألف") is rarely a claimed quantity
+        if digits is not None:
+            value = parse_number(digits, percent=percent)
+        elif word is not None:
+            value = float(_UNITS[word])
+        else:
+            value = 1.0
+        value *= _SCALES[scale] if scale else _SCALES.get(bare or "", 1)
+        if m.group("sign"):
+            value = -value
         qualifier = _QUALIFIERS.get(m.group("qual") or "", "exact")
-        if word in ("عشرات", "مئات"):
+        if word in ("عشرات", "مئات") or bare in _PLURAL_SCALES:
             qualifier = "at_least"
-        end = m.end("what") if what is not None and not m.group("percent") else m.end()
-        counted = None if m.group("percent") else what
-        found.append(FoundQuantity(value, qualifier, unit, counted, m.start(), end))
+        counted = None if percent or what is None else (m.start("what"), m.end("what"))
+        end = (
+            m.end("what")
+            if counted
+            else m.end("percent")
+            if percent
+            else m.end("scale" if scale else "digits" if digits else "word" if word else "bare")
+        )
+        found.append(
+            FoundQuantity(value, qualifier, "%" if percent else None, counted, m.start(), end)
+        )
     return found
 
 

@@ -209,7 +209,7 @@ def _claim(article_id: str, text: str, c: ClaimFound) -> Claim:
                 value=q.value,
                 unit=q.unit,
                 qualifier=q.qualifier,
-                what=q.what,
+                what=text[q.what[0] : q.what[1]] if q.what else None,
                 text=text[q.start : q.end],
                 start=q.start,
                 end=q.end,

@@ -14,20 +14,25 @@ from services.arabic.numbers import parse_number
     ("text", "value", "qualifier", "what"),
     [
         ("أسفرت عن مقتل نحو 32 ألف شخص", 32_000, "approximate", "شخص"),
-        ("سقط ٣٢ ألفاً من الضحايا", 32_000, "exact", None),
-        ("إطلاق سراح 40 أسير إسرائيلي", 40, "exact", "اسير"),
-        ("وقف إطلاق النار مدة ستة أسابيع", 6, "exact", "اسابيع"),
+        ("سقط ٣٢ ألفاً من الضحايا", 32_000, "exact", "من"),
+        ("إطلاق سراح 40 أسير إسرائيلي", 40, "exact", "أسير"),
+        ("وقف إطلاق النار مدة ستة أسابيع", 6, "exact", "أسابيع"),
         ("ارتفعت الأسعار بنسبة 9 في المائة", 9, "exact", None),
         ("بلغت الخسائر أكثر من 3.5 مليار دولار", 3_500_000_000, "at_least", "دولار"),
+        ("حيث يقيم أكثر من مليون فلسطيني", 1_000_000, "at_least", "فلسطيني"),
+        ("شحنة تقدر بـ700.000 طن", 700_000, "exact", "طن"),
+        ("بلغ التراجع -3,43% في بورصة باريس", -3.43, "exact", None),
+        ("فاز بخمس بطولات", 5, "exact", "بطولات"),
     ],
 )
 def test_quantities(text: str, value: float, qualifier: str, what: str | None) -> None:
+    """Value, qualifier and the counted noun as written in the text."""
     found = quantities_in(text)
     assert len(found) == 1
     assert found[0].value == pytest.approx(value)
     assert found[0].qualifier == qualifier
-    if what is not None:
-        assert found[0].what == what
+    counted = found[0].what
+    assert (text[counted[0] : counted[1]] if counted else None) == what
 
 
 def test_dates_and_years_are_not_quantities() -> None:
@@ -43,7 +48,15 @@ def test_offsets_point_at_the_number_in_the_original_text() -> None:
 @given(st.integers(min_value=0, max_value=10**12))
 def test_grouped_integers_parse_back(n: int) -> None:
     assert parse_number(f"{n:,}") == n
+    assert parse_number(f"{n:,}".replace(",", ".")) == n
     assert parse_number(str(n)) == n
+
+
+def test_one_or_two_decimals_are_decimals_and_percent_commas_too() -> None:
+    assert parse_number("3.5") == 3.5
+    assert parse_number("3,43") == 3.43
+    assert parse_number("2,758", percent=True) == 2.758
+    assert parse_number("1,234.5") == 1234.5
 
 
 @given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=99))
