@@ -25,9 +25,10 @@ from services.arabic.normalize import fold
 from services.arabic.numbers import FoundQuantity
 from services.arabic.tokenize import Token
 
-_SPEAKER_TYPES: Final = frozenset({"PER", "ORG"})
+_SPEAKER_TYPES: Final = frozenset({"PER", "ORG", "LOC"})  # countries speak too: أعلنت مصر أن
 _ADJACENT: Final = 2  # tokens between a pre-verbal subject and its cue
 _MAX_TITLE_WORDS: Final = 10
+_SHORT_TITLE_WORDS: Final = 6
 _CLAUSE_BREAKS: Final = frozenset("،,؛;")
 
 
@@ -41,6 +42,8 @@ class Cues:
     openers: frozenset[str]
     quoted_via: dict[str, str]  # lemma -> particle after which the real speaker comes
     non_speakers: frozenset[str]
+    strict: frozenset[str]  # lemmas whose content opens only through a governed particle
+    title_cutters: frozenset[str]
     sources: dict[str, tuple[tuple[str, ...], ...]]  # first word -> phrases, longest first
 
 
@@ -69,6 +72,8 @@ def cues() -> Cues:
         openers=frozenset(data["content_openers"]),
         quoted_via={fold(k): fold(v) for k, v in data["quoted_via"].items()},
         non_speakers=frozenset(fold(w) for w in data["non_speakers"]),
+        strict=frozenset(fold(k) for k, v in data["verbs"].items() if v.get("strict")),
+        title_cutters=frozenset(fold(w) for w in data["title_cutters"]),
         sources=_by_first_word(tuple(fold(s).split()) for s in data["sources"]),
     )
 
@@ -238,13 +243,16 @@ def _statements(
 def _content_opening(sent: _Sentence, k: int, limit: int, lexicon: Cues) -> tuple[int, int] | None:
     """(end of the cue phrase, first content token) for the cue at ``k``, or None."""
     tokens = sent.tokens
-    governed = lexicon.governs.get(_lemma(tokens[k], lexicon), frozenset())
+    lemma = _lemma(tokens[k], lexicon)
+    governed = lexicon.governs.get(lemma, frozenset())
+    strict = lemma in lexicon.strict
     cue_end = k + 1
     for j in range(k + 1, limit):
         token = tokens[j]
-        if token.folded in lexicon.complementizers or _stem(token) in lexicon.complementizers:
-            return cue_end, j + 1
-        if token.text in lexicon.openers:
+        complementizer = token.folded in lexicon.complementizers or (
+            _stem(token) in lexicon.complementizers
+        )
+        if not strict and (complementizer or token.text in lexicon.openers):
             return cue_end, j + 1
         if token.folded in governed:
             if j == k + 1:
@@ -310,6 +318,10 @@ def _phrase_party(
     if inside and inside[0].start <= words[0].end:
         return _party(inside[0], how)
     phrase_end = next((t.start for t in region if t.text in _CLAUSE_BREAKS), hi)
+    phrase = [t for t in words if t.end <= phrase_end]
+    if len(phrase) > _SHORT_TITLE_WORDS:  # cut a long phrase at its first prepositional phrase
+        cut = next((t for t in phrase[1:] if t.folded in lexicon.title_cutters), None)
+        phrase_end = cut.start if cut is not None else phrase_end
     start, end = _trim(sent.text, words[0].start, phrase_end)
     if end <= start or len(sent.text[start:end].split()) > _MAX_TITLE_WORDS:
         return None
@@ -320,39 +332,53 @@ def _party(mention: EntityMention, how: str) -> PartyFound:
     return PartyFound(mention.text, mention.start, mention.end, mention.entry.entity_id, how)
 
 
-def _source_position(sent: _Sentence, lexicon: Cues) -> tuple[int, int] | None:
-    """Token index where a source phrase starts and where its object starts."""
+@dataclass(frozen=True, slots=True)
+class _SourceAt:
+    at: int  # token index of the source phrase
+    obj: int  # token index where the named source starts
+    skip: int  # characters of that token that belong to the phrase (وفقا للسلطات: "ل")
+
+
+def _source_position(sent: _Sentence, lexicon: Cues) -> _SourceAt | None:
+    """Where a source phrase (وفقا لـ، بحسب ...) and the source it names start."""
     tokens = sent.tokens
     for i, token in enumerate(tokens):
         candidates = lexicon.sources.get(token.folded) or lexicon.sources.get(_stem(token), ())
         for phrase in candidates:
             end = i + len(phrase)
             rest = tokens[i + 1 : end]
-            # Later words may carry the object glued on: وفقا لـ + السلطات = وفقا للسلطات.
-            if len(rest) == len(phrase) - 1 and all(
+            if len(rest) != len(phrase) - 1 or not all(
                 t.folded.startswith(p) for t, p in zip(rest, phrase[1:], strict=True)
             ):
-                glued = bool(rest) and len(rest[-1].folded) > len(phrase[-1])
-                return i, end - 1 if glued else end
+                continue
+            # The last word may carry the source glued on: وفقا لـ + السلطات = وفقا للسلطات.
+            if rest and len(rest[-1].folded) > len(phrase[-1]):
+                return _SourceAt(i, end - 1, len(phrase[-1]))
+            return _SourceAt(i, end, 0)
     return None
 
 
-def _object_span(sent: _Sentence, obj: int) -> tuple[PartyFound | None, int]:
-    """The source named from token ``obj`` on, and the index of the token just after it."""
+def _object_span(sent: _Sentence, where: _SourceAt) -> tuple[PartyFound | None, int]:
+    """The source named after a source phrase, and the index of the token just after it.
+
+    ``بحسب ما ذكره مسؤول`` names a speaker, not a source: the party is then resolved "title".
+    """
     tokens = sent.tokens
-    if obj < len(tokens) and tokens[obj].folded == "ما":
-        obj += 2  # بحسب ما ذكره مسؤول: skip "ما" and its verb
+    obj, skip, how = where.obj, where.skip, "source"
+    if obj + 2 < len(tokens) and tokens[obj].folded == "ما":
+        obj, skip, how = obj + 2, 0, "title"  # skip "ما" and its verb
     if obj >= len(tokens):
         return None, obj
     first = tokens[obj]
-    # The name may follow a title word: وفق صحيفة وول ستريت جورنال.
-    reach = tokens[min(obj + 1, len(tokens) - 1)].end
+    # The name may follow a title word and quotes: وفق صحيفة “وول ستريت جورنال”.
+    words = [t for t in tokens[obj : obj + 4] if t.is_word][:2]
+    reach = words[-1].end if words else first.end
     mention = next((m for m in sent.mentions if first.start <= m.start < reach), None)
     if mention is not None:
         after = next(
             (i for i in range(obj, len(tokens)) if tokens[i].start >= mention.end), len(tokens)
         )
-        return _party(mention, "source"), after
+        return _party(mention, "source" if how == "source" else "name"), after
     end = obj
     while (
         end < len(tokens)
@@ -363,37 +389,42 @@ def _object_span(sent: _Sentence, obj: int) -> tuple[PartyFound | None, int]:
         end += 1
     if end == obj:
         return None, obj
-    start, stop = _trim(sent.text, first.start, tokens[end - 1].end)
-    return PartyFound(sent.text[start:stop], start, stop, None, "source"), end
+    start, stop = _trim(sent.text, first.start + skip, tokens[end - 1].end)
+    return PartyFound(sent.text[start:stop], start, stop, None, how), end
 
 
 def _source_in(sent: _Sentence, lexicon: Cues) -> PartyFound | None:
-    position = _source_position(sent, lexicon)
-    if position is None:
+    where = _source_position(sent, lexicon)
+    if where is None:
         return None
-    party, _ = _object_span(sent, position[1])
-    return party
+    party, _ = _object_span(sent, where)
+    return party if party is not None and party.resolved_from == "source" else None
 
 
 def _sourced(sent: _Sentence, lexicon: Cues) -> list[ClaimFound]:
-    """A statement attributed by a source phrase alone: content before or after the source."""
-    position = _source_position(sent, lexicon)
-    if position is None:
+    """A statement attributed by a source phrase alone: content before or after the source.
+
+    A bare source (وفقا لـ X) becomes ``according_to`` with no speaker; a source with a verb
+    (بحسب ما ذكره X) names the speaker.
+    """
+    where = _source_position(sent, lexicon)
+    if where is None:
         return []
-    at, obj = position
-    source, after = _object_span(sent, obj)
-    if source is None:
+    party, after = _object_span(sent, where)
+    if party is None:
         return []
-    cue = sent.text[sent.tokens[at].start : sent.tokens[obj - 1].end]
-    leading = all(not t.is_word or t.folded in ("و", "ف") for t in sent.tokens[:at])
-    if leading and after < len(sent.tokens):
-        start, end = _trim(sent.text, sent.tokens[after].start, sent.span[1])
+    tokens = sent.tokens
+    cue = sent.text[tokens[where.at].start : tokens[max(where.at, where.obj - 1)].end]
+    leading = all(not t.is_word or t.folded in ("و", "ف") for t in tokens[: where.at])
+    if leading and after < len(tokens):
+        start, end = _trim(sent.text, tokens[after].start, sent.span[1])
         start = _skip_fa(sent, start)
     else:
-        start, end = _trim(sent.text, sent.span[0], sent.tokens[at].start)
+        start, end = _trim(sent.text, sent.span[0], tokens[where.at].start)
     if end <= start:
         return []
-    return [ClaimFound("statement", None, cue, start, end, source, [], sent.span, 0.7)]
+    speaker, source = (None, party) if party.resolved_from == "source" else (party, None)
+    return [ClaimFound("statement", speaker, cue, start, end, source, [], sent.span, 0.7)]
 
 
 def _skip_fa(sent: _Sentence, start: int) -> int:

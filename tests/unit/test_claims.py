@@ -68,3 +68,56 @@ def test_numeric_claim_with_a_source() -> None:
 
 def test_sentence_without_cue_or_number_is_no_claim() -> None:
     assert claims("وصل الوفد إلى المدينة صباح اليوم.") == []
+
+
+def test_governed_particle_opens_the_content() -> None:
+    text = "وشدد الرئيس جو بايدن على أهمية حماية المدنيين."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "جو بايدن"
+    assert content(text, claim) == "أهمية حماية المدنيين"
+
+
+def test_strict_verb_needs_its_particle() -> None:
+    text = "وعبر البيت الأبيض عن قلقه من التصعيد."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "البيت الأبيض"
+    assert content(text, claim) == "قلقه من التصعيد"
+    assert claims("وصل الوفد عبر القاهرة إلى غزة.") == []
+
+
+def test_each_cue_at_a_clause_boundary_is_its_own_claim() -> None:
+    text = "قال جو بايدن إن الاتفاق قريب، معتبرا أنه يخدم الجميع، وأشار إلى أن بلاده حذرت الأطراف."
+    found = claims(text)
+    assert [content(text, c) for c in found] == [
+        "الاتفاق قريب",
+        "يخدم الجميع",
+        "بلاده حذرت الأطراف",
+    ]
+    assert all(c.speaker is not None and c.speaker.text == "جو بايدن" for c in found)
+
+
+def test_reported_through_an_agency() -> None:
+    text = "ونقلت وكالة رويترز عن مسؤول في الوزارة قوله إن الاتفاق قريب."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "مسؤول في الوزارة قوله"
+    assert claim.according_to is not None
+    assert claim.according_to.text == "وكالة رويترز"
+
+
+def test_source_phrase_with_a_verb_names_the_speaker() -> None:
+    text = "وبحسب ما ذكره مسؤول في الوزارة، فإن المحادثات ستستأنف غدا."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "مسؤول في الوزارة"
+    assert claim.according_to is None
+    assert content(text, claim) == "المحادثات ستستأنف غدا"
+
+
+def test_subject_before_a_relative_pronoun_speaks() -> None:
+    text = "وأثار الهجوم معارضة من الولايات المتحدة، التي حذرت من وقوع خسائر كبيرة."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "الولايات المتحدة"
