@@ -67,6 +67,7 @@ class ClaimReport:
     according_to: Ratio = field(default_factory=Ratio)
     quantity_values: Ratio = field(default_factory=Ratio)
     kind: Ratio = field(default_factory=Ratio)
+    by_confidence: dict[float, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
 
 
 def _bare(text: str | None) -> str:
@@ -130,6 +131,7 @@ def _score_text(
     for claim in predicted:
         report.per_kind[claim.kind].predicted += 1
     used: set[int] = set()
+    matched_ids: set[str] = set()
     for g in gold:
         report.per_kind[g["kind"]].gold += 1
         span = locate(text, g["content"], sentences)
@@ -145,6 +147,7 @@ def _score_text(
         candidates.sort(key=lambda ic: ic[1].kind != g["kind"])  # same kind first
         i, claim = candidates[0]
         used.add(i)
+        matched_ids.add(claim.claim_id)
         report.detection.matched += 1
         report.kind.add(claim.kind == g["kind"])
         if claim.kind == g["kind"]:
@@ -162,6 +165,8 @@ def _score_text(
         values = {q.value for q in claim.quantities}
         for q in g.get("quantities", []):
             report.quantity_values.add(float(q["value"]) in values)
+    for claim in predicted:
+        report.by_confidence[round(claim.confidence, 2)].add(claim.claim_id in matched_ids)
 
 
 def evaluate_claims(articles: Iterable[GoldArticle]) -> ClaimReport:
@@ -203,4 +208,9 @@ def format_claims(report: ClaimReport) -> list[str]:
         ("quantity values exact", report.quantity_values),
     ):
         lines.append(f"{name:<22} {ratio.value:>9.3f}   ({ratio.right}/{ratio.total} matched)")
+    lines.append("precision by confidence (should rise with it):")
+    for level, ratio in sorted(report.by_confidence.items(), reverse=True):
+        lines.append(
+            f"  confidence {level:<10} {ratio.value:>9.3f}   ({ratio.right}/{ratio.total})"
+        )
     return lines
