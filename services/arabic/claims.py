@@ -145,12 +145,17 @@ def find_claims(
             bisect_left(quantity_starts, s_start) : bisect_left(quantity_starts, s_end)
         ]
         found = _statements(sent, lexicon, last_speaker) or _sourced(sent, lexicon)
+        claimed: list[FoundQuantity] = []
         for claim in found:
             inside = [q for q in in_sentence if claim.content_start <= q.start < claim.content_end]
+            claimed += inside
             claims.append(replace(claim, kind="numeric", quantities=inside) if inside else claim)
             last_speaker = claim.speaker or last_speaker
-        if not found and in_sentence:
-            start, end = _trim(text, s_start, s_end)
+        unclaimed = [q for q in in_sentence if q not in claimed]
+        if unclaimed:
+            # The outlet's own numbers: the sentence up to its first attributed claim.
+            end = min([s_end, *(_clause_start(sent, c) for c in found)])
+            start, end = _trim(text, s_start, end)
             source = _source_in(sent, lexicon)
             claims.append(
                 ClaimFound(
@@ -160,12 +165,18 @@ def find_claims(
                     start,
                     end,
                     source,
-                    in_sentence,
+                    unclaimed,
                     (s_start, s_end),
                     0.7 if source else 0.6,
                 )
             )
     return claims
+
+
+def _clause_start(sent: _Sentence, claim: ClaimFound) -> int:
+    """Where the clause carrying ``claim`` begins: its cue, or its content for a source."""
+    cue_at = sent.text.rfind(claim.cue or "", sent.span[0], claim.content_start)
+    return cue_at if claim.cue and cue_at >= 0 else claim.content_start
 
 
 def _cue_positions(sent: _Sentence, lexicon: Cues) -> list[int]:
@@ -390,7 +401,10 @@ def _object_span(sent: _Sentence, where: _SourceAt) -> tuple[PartyFound | None, 
     if end == obj:
         return None, obj
     start, stop = _trim(sent.text, first.start + skip, tokens[end - 1].end)
-    return PartyFound(sent.text[start:stop], start, stop, None, how), end
+    name = sent.text[start:stop]
+    if skip and name.startswith("ل"):
+        name = "ا" + name  # للسلطات = لـ + السلطات: give the article back its elided alef
+    return PartyFound(name, start, stop, None, how), end
 
 
 def _source_in(sent: _Sentence, lexicon: Cues) -> PartyFound | None:

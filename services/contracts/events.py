@@ -126,7 +126,9 @@ class Quantity(_Event):
 class Party(_Event):
     """A speaker or a cited source, as written and, when known, linked to an entity."""
 
-    text: str
+    text: str = Field(
+        description="The name as read; an alef elided after a glued ل is restored (للسلطات)."
+    )
     start: Offset | None = None
     end: Offset | None = None
     entity_id: str | None = None

@@ -120,6 +120,17 @@ async def test_seeds_and_malformed_inputs(pipeline: RunningPipeline) -> None:
         assert letter["topic"] == s.topic_raw
         assert base64.b64decode(letter["value_base64"]) == value
 
+    seed_000 = report.published[0]
+    claims_000 = [e.json() for e in events if e.topic == s.topic_claims and e.key == seed_000]
+    blinken = [c for c in claims_000 if c["cue"] == "أكد"]
+    assert blinken, claims_000
+    assert blinken[0]["speaker"]["text"] == "أنتوني بلينكن"
+    assert blinken[0]["content"].startswith("الولايات المتحدة تسعى")
+    quantities = {(q["value"], q["qualifier"]) for c in claims_000 for q in c["quantities"]}
+    assert {(32000.0, "approximate"), (40.0, "exact"), (1000000.0, "at_least")} <= quantities
+    killed = next(c for c in claims_000 if any(q["value"] == 32000 for q in c["quantities"]))
+    assert killed["according_to"]["text"] == "السلطات الصحية الفلسطينية"
+
     for event in events:
         if event.topic == s.topic_entities:
             jsonschema.validate(event.json(), SCHEMAS["entity"])
