@@ -30,6 +30,7 @@ _ADJACENT: Final = 2  # tokens between a pre-verbal subject and its cue
 _MAX_TITLE_WORDS: Final = 10
 _SHORT_TITLE_WORDS: Final = 6
 _CLAUSE_BREAKS: Final = frozenset("،,؛;")
+_OPENING_QUOTES: Final = frozenset('"“«')
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ class Cues:
     non_speakers: frozenset[str]
     strict: frozenset[str]  # lemmas whose content opens only through a governed particle
     title_cutters: frozenset[str]
+    speech_events: frozenset[str]
     sources: dict[str, tuple[tuple[str, ...], ...]]  # first word -> phrases, longest first
 
 
@@ -74,6 +76,7 @@ def cues() -> Cues:
         non_speakers=frozenset(fold(w) for w in data["non_speakers"]),
         strict=frozenset(fold(k) for k, v in data["verbs"].items() if v.get("strict")),
         title_cutters=frozenset(fold(w) for w in data["title_cutters"]),
+        speech_events=frozenset(fold(w) for w in data["speech_events"]),
         sources=_by_first_word(tuple(fold(s).split()) for s in data["sources"]),
     )
 
@@ -156,6 +159,8 @@ def find_claims(
             # The outlet's own numbers: the sentence up to its first attributed claim.
             end = min([s_end, *(_clause_start(sent, c) for c in found)])
             start, end = _trim(text, s_start, end)
+            if not _has_words(text[start:end]):
+                start, end = _trim(text, s_start, s_end)
             source = _source_in(sent, lexicon)
             claims.append(
                 ClaimFound(
@@ -171,6 +176,11 @@ def find_claims(
                 )
             )
     return claims
+
+
+def _has_words(text: str, at_least: int = 2) -> bool:
+    """A claim's content says something: at least two words, not a stray quote or number."""
+    return sum(1 for w in text.split() if any(c.isalpha() for c in w)) >= at_least
 
 
 def _clause_start(sent: _Sentence, claim: ClaimFound) -> int:
@@ -195,6 +205,7 @@ def _lemma(token: Token, lexicon: Cues) -> str:
 class _Opening:
     cue: int  # token index of the cue
     cue_end: int  # token index after the cue phrase (with its particle)
+    speaker_end: int  # token index after the speaker region (cue_end..speaker_end)
     content: int  # token index of the first content token
 
 
@@ -227,7 +238,7 @@ def _statements(
             continue
         end = sent.tokens[limit].start if limit < len(sent.tokens) else sent.span[1]
         start, end = _trim(sent.text, sent.tokens[opening.content].start, end)
-        if end <= start:
+        if not _has_words(sent.text[start:end]):
             continue
         cue_token = sent.tokens[opening.cue]
         cue = sent.text[cue_token.start : sent.tokens[opening.cue_end - 1].end]
@@ -251,30 +262,43 @@ def _statements(
     return claims
 
 
-def _content_opening(sent: _Sentence, k: int, limit: int, lexicon: Cues) -> tuple[int, int] | None:
-    """(end of the cue phrase, first content token) for the cue at ``k``, or None."""
+def _content_opening(
+    sent: _Sentence, k: int, limit: int, lexicon: Cues
+) -> tuple[int, int, int] | None:
+    """(end of the cue phrase, end of the speaker region, first content token) for the cue at
+    ``k``, or None.
+
+    Content opens after a complementizer (أن، إن) or colon, after a particle the verb governs
+    (شدد على), at a word carrying a governed ب (أوصى خبراء بالحذر), or, failing all of those,
+    at an opening quote after the speaker (قال كاظمي "نجلس هنا ...").
+    """
     tokens = sent.tokens
     lemma = _lemma(tokens[k], lexicon)
     governed = lexicon.governs.get(lemma, frozenset())
     strict = lemma in lexicon.strict
+    mention_starts = {m.start for m in sent.mentions}
     cue_end = k + 1
+    quote: int | None = None
     for j in range(k + 1, limit):
         token = tokens[j]
-        complementizer = token.folded in lexicon.complementizers or (
-            _stem(token) in lexicon.complementizers
-        )
-        if not strict and (complementizer or token.text in lexicon.openers):
-            return cue_end, j + 1
+        if not strict and (_is_complementizer(token, lexicon) or token.text in lexicon.openers):
+            return cue_end, j, j + 1
         if token.folded in governed:
             if j == k + 1:
                 cue_end = j + 1  # the particle belongs to the cue: شدد على، أشار إلى
-            nxt = tokens[j + 1] if j + 1 < limit else None
-            if nxt is not None and (
-                nxt.folded in lexicon.complementizers or _stem(nxt) in lexicon.complementizers
-            ):
-                return cue_end, j + 2
-            return cue_end, j + 1
-    return None
+            if j + 1 < limit and _is_complementizer(tokens[j + 1], lexicon):
+                return cue_end, j, j + 2
+            return cue_end, j, j + 1
+        glued_b = "ب" in governed and token.folded.startswith("ب") and len(token.folded) > 3
+        if glued_b and j > k + 1 and token.start not in mention_starts:
+            return cue_end, j, j
+        if quote is None and j > k + 1 and token.text in _OPENING_QUOTES and not strict:
+            quote = j
+    return (cue_end, quote, quote + 1) if quote is not None else None
+
+
+def _is_complementizer(token: Token, lexicon: Cues) -> bool:
+    return token.folded in lexicon.complementizers or _stem(token) in lexicon.complementizers
 
 
 def _speaker(
@@ -286,7 +310,7 @@ def _speaker(
 ) -> tuple[PartyFound | None, PartyFound | None]:
     """Speaker of the claim, and the source it was quoted through (نقلت الوكالة عن مسؤول)."""
     tokens = sent.tokens
-    region = tokens[opening.cue_end : max(opening.cue_end, opening.content - 1)]
+    region = tokens[opening.cue_end : opening.speaker_end]
     via = lexicon.quoted_via.get(_lemma(tokens[opening.cue], lexicon))
     split = next((i for i, t in enumerate(region) if t.folded == via), None) if via else None
     if split is not None:
@@ -330,9 +354,13 @@ def _phrase_party(
         return _party(inside[0], how)
     phrase_end = next((t.start for t in region if t.text in _CLAUSE_BREAKS), hi)
     phrase = [t for t in words if t.end <= phrase_end]
-    if len(phrase) > _SHORT_TITLE_WORDS:  # cut a long phrase at its first prepositional phrase
-        cut = next((t for t in phrase[1:] if t.folded in lexicon.title_cutters), None)
-        phrase_end = cut.start if cut is not None else phrase_end
+    long_phrase = len(phrase) > _SHORT_TITLE_WORDS
+    for n, token in enumerate(phrase[1:], start=1):
+        # قال جيم ماكغراث في تغريدة / قال نائب الرئيس في كلمة: the setting is not the speaker.
+        setting = n + 1 < len(phrase) and phrase[n + 1].folded in lexicon.speech_events
+        if token.folded in lexicon.title_cutters and (long_phrase or setting):
+            phrase_end = token.start
+            break
     start, end = _trim(sent.text, words[0].start, phrase_end)
     if end <= start or len(sent.text[start:end].split()) > _MAX_TITLE_WORDS:
         return None
@@ -435,7 +463,7 @@ def _sourced(sent: _Sentence, lexicon: Cues) -> list[ClaimFound]:
         start = _skip_fa(sent, start)
     else:
         start, end = _trim(sent.text, sent.span[0], tokens[where.at].start)
-    if end <= start:
+    if not _has_words(sent.text[start:end]):
         return []
     speaker, source = (None, party) if party.resolved_from == "source" else (party, None)
     return [ClaimFound("statement", speaker, cue, start, end, source, [], sent.span, 0.7)]

@@ -121,3 +121,23 @@ def test_subject_before_a_relative_pronoun_speaks() -> None:
     [claim] = claims(text)
     assert claim.speaker is not None
     assert claim.speaker.text == "الولايات المتحدة"
+
+
+def test_direct_quote_without_a_colon() -> None:
+    text = 'وقال نائب الرئيس في كلمة متلفزة "لا نعترف بأي سعر آخر".'
+    [claim] = claims(text)
+    assert content(text, claim).startswith("لا نعترف بأي سعر آخر")
+    assert claim.speaker is not None
+    assert claim.speaker.text == "نائب الرئيس"
+
+
+def test_governed_preposition_glued_to_the_content() -> None:
+    text = "وأوصى خبراء بالحذر بشأن النتائج."
+    [claim] = claims(text)
+    assert content(text, claim) == "بالحذر بشأن النتائج"
+    assert claim.speaker is not None
+    assert claim.speaker.text == "خبراء"
+
+
+def test_a_stray_quote_is_not_a_claim() -> None:
+    assert claims('"، وفقا لدبلوماسيين.') == []
