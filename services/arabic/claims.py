@@ -26,7 +26,6 @@ from services.arabic.numbers import FoundQuantity
 from services.arabic.tokenize import Token
 
 _SPEAKER_TYPES: Final = frozenset({"PER", "ORG", "LOC"})  # countries speak too: أعلنت مصر أن
-_ADJACENT: Final = 2  # tokens between a pre-verbal subject and its cue
 _MAX_TITLE_WORDS: Final = 10
 _SHORT_TITLE_WORDS: Final = 6
 _CLAUSE_BREAKS: Final = frozenset("،,؛;")
@@ -320,15 +319,10 @@ def _speaker(
     if named is not None:
         return named, None
     k = opening.cue
-    before = [
-        m
-        for m in sent.mentions
-        if m.end <= tokens[k].start
-        and m.entry.type in _SPEAKER_TYPES
-        and m.end >= tokens[max(0, k - _ADJACENT)].start
-    ]
-    if before and _stem(tokens[k]) not in lexicon.participles:
-        return _party(before[-1], "name"), None
+    if _stem(tokens[k]) not in lexicon.participles:
+        subject = _subject_before(sent, k)
+        if subject is not None:
+            return _party(subject, "name"), None
     previous = earlier[-1].speaker if earlier else last_speaker
     if previous is None:
         return None, None
@@ -336,6 +330,21 @@ def _speaker(
         _stem(tokens[k]) in lexicon.participles
     )
     return replace(previous, resolved_from="continuation" if continues else "pronoun"), None
+
+
+_LINKERS: Final = frozenset({"،", ",", "التي", "الذي", "الذين", "اللذان", "اللتان", "اللاتي"})
+
+
+def _subject_before(sent: _Sentence, k: int) -> EntityMention | None:
+    """An entity right before the cue (بلينكن شدد على), or before a comma or relative pronoun
+    that leads to it (الولايات المتحدة، التي حذرت من)."""
+    cue_start = sent.tokens[k].start
+    for mention in reversed(sent.mentions):
+        if mention.end > cue_start or mention.entry.type not in _SPEAKER_TYPES:
+            continue
+        between = [t for t in sent.tokens[:k] if t.start >= mention.end]
+        return mention if all(t.folded in _LINKERS for t in between) else None
+    return None
 
 
 def _phrase_party(
