@@ -113,11 +113,11 @@ _QUAL = "|".join(sorted((re.escape(w) for w in _QUALIFIERS), key=len, reverse=Tr
 _CLITICS = r"(?<![^\W\d_])(?:و?[بل]?)"  # وبخمس، لثلاثة: conjunction and preposition glued on
 _QUANTITY = re.compile(
     rf"(?:(?P<qual>{_QUAL})\s+)?"
-    rf"(?P<sign>(?<!\w)-)?"
+    rf"(?P<sign>(?:(?<=\sو)|(?<!\w))-)?"  # -3,5% and و-3,5%
     rf"(?:(?P<digits>{_NUM})"
     rf"|{_CLITICS}(?P<word>{_WORD_NUMBER})(?![^\W\d_])"
     rf"|{_CLITICS}(?P<bare>{_SCALE})(?![^\W\d_]))"
-    rf"(?:\s+(?P<scale>{_SCALE})(?![^\W\d_]))?"
+    rf"(?:\s+(?P<scale>{_SCALE})(?![^\W\d_])(?:\s+و(?P<plus>\d+)(?![\d.,]))?)?"  # 118 ألف و118
     rf"(?:\s*(?P<percent>%|في المئه|في المائه|بالمئه|بالمائه))?"
     rf"(?:\s+(?P<what>[^\W\d_]+))?",
 )
@@ -173,6 +173,8 @@ def find_quantities(folded: str) -> list[FoundQuantity]:
         else:
             value = 1.0
         value *= _SCALES[scale] if scale else _SCALES.get(bare or "", 1)
+        if m.group("plus") and scale and int(m.group("plus")) < _SCALES[scale]:
+            value += int(m.group("plus"))
         if m.group("sign"):
             value = -value
         qualifier = _QUALIFIERS.get(m.group("qual") or "", "exact")

@@ -23,6 +23,7 @@ from services.arabic.numbers import parse_number
         ("شحنة تقدر بـ700.000 طن", 700_000, "exact", "طن"),
         ("بلغ التراجع -3,43% في بورصة باريس", -3.43, "exact", None),
         ("فاز بخمس بطولات", 5, "exact", "بطولات"),
+        ("حصل على 118 ألف و118 صوتا", 118_118, "exact", "صوتا"),
     ],
 )
 def test_quantities(text: str, value: float, qualifier: str, what: str | None) -> None:
@@ -62,3 +63,37 @@ def test_one_or_two_decimals_are_decimals_and_percent_commas_too() -> None:
 @given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=99))
 def test_decimals_parse_back(whole: int, frac: int) -> None:
     assert parse_number(f"{whole}.{frac:02d}") == pytest.approx(whole + frac / 100)
+
+
+def test_signed_percentages_after_a_conjunction() -> None:
+    values = [q.value for q in quantities_in("بلغ التراجع -3,43% في باريس و-3,5% في لندن")]
+    assert values == [-3.43, -3.5]
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+SCALES = {"ألف": 1_000, "مليون": 1_000_000, "مليار": 1_000_000_000}
+
+
+@given(
+    st.integers(min_value=1, max_value=999),
+    st.sampled_from(sorted(SCALES)),
+    st.booleans(),
+    st.sampled_from(["نحو", "حوالي", "أكثر من", "أقل من", ""]),
+)
+def test_written_quantities_normalize_to_their_value(
+    n: int, scale: str, indic: bool, qualifier: str
+) -> None:
+    digits = str(n).translate(ARABIC_INDIC) if indic else str(n)
+    text = f"قتل {qualifier} {digits} {scale} شخص".replace("  ", " ")
+    [q] = quantities_in(text)
+    assert q.value == n * SCALES[scale]
+    expected = {
+        "نحو": "approximate",
+        "حوالي": "approximate",
+        "أكثر من": "at_least",
+        "أقل من": "at_most",
+        "": "exact",
+    }[qualifier]
+    assert q.qualifier == expected
+    assert q.what is not None
+    assert text[q.what[0] : q.what[1]] == "شخص"
