@@ -59,6 +59,8 @@ def publish(paths: tuple[Path, ...], topic: str | None, source: str, bootstrap: 
     Each article becomes one article.raw event keyed by its id, with CloudEvents headers.
     Files that cannot be published are listed with the reason; the exit code is 1 if any were.
     """
+    from aiokafka.errors import KafkaError
+
     from services.enricher.topics import ensure_topics
     from services.producer.publish import PublishReport
     from services.producer.publish import publish as do_publish
@@ -82,7 +84,13 @@ def publish(paths: tuple[Path, ...], topic: str | None, source: str, bootstrap: 
             progress=progress,
         )
 
-    report = asyncio.run(go())
+    try:
+        report = asyncio.run(go())
+    except KafkaError as exc:
+        raise click.ClickException(
+            f"cannot publish to Kafka at {settings.kafka_bootstrap} ({exc}). "
+            "Start one with `bash ops/kafka/kafka.sh start` or set RASD_KAFKA_BOOTSTRAP."
+        ) from exc
     click.echo(
         f"published {len(report.published)} article(s) to {settings.topic_raw} "
         f"at {settings.kafka_bootstrap}; rejected {len(report.rejected)}"
