@@ -86,6 +86,11 @@ _WIDGET_PREFIX: Final = re.compile(
 )
 _DISCLAIMER: Final = re.compile("|".join(map(re.escape, _LEXICON["disclaimer_phrases"])))
 _SOURCE_PREFIX: Final = re.compile("^(?:" + "|".join(map(re.escape, _LEXICON["source_line"])) + ")")
+_CAPTION_PREFIX: Final = re.compile(
+    "^(?:" + "|".join(map(re.escape, _LEXICON["caption_prefixes"])) + r")\s*:"
+)
+_SOCIAL: Final = frozenset(w for phrase in _LEXICON["social"] for w in phrase.split())
+_CREDITS: Final = frozenset(re.sub(r"[\s.]", "", c) for c in _LEXICON["caption_suffix"])
 
 # From the first to the last word character: the line without punctuation at its edges. (A
 # ``[\W_]+$`` alternative would be retried at every position of every line.)
@@ -192,8 +197,8 @@ def _marker_kind(line: _Line) -> tuple[BlockKind, bool] | None:
         marker, after = found.groups()
         if not after:
             return kind, False
-        if after[:1] in (":", "|", "-", "–"):
-            return kind, bool(after.strip(" :|-–"))
+        if after[:1] in (":", "|", "-", "–", ".", "»", "<"):
+            return kind, bool(after.strip(" :|-–.»<"))
         few_more_words = line.words <= len(marker.split()) + 2
         if kind is BlockKind.WIDGET and few_more_words and after[:1] == " ":
             return kind, False
@@ -220,9 +225,18 @@ def _line_kind(line: _Line, before_body: bool) -> BlockKind | None:
         and any(line.key.startswith(p) for p in _LEXICON["source_line"])
     ):
         return BlockKind.SOURCE_LINE
-    if line.words <= 12 and not line.is_paragraph and _caption_credit(line):
+    if (
+        line.words <= 12
+        and not line.is_paragraph
+        and (_caption_credit(line) or _CAPTION_PREFIX.match(line.key))
+    ):
         return BlockKind.CAPTION
-    head = line.key.split(" ", 1)[0] if line.key else ""
+    if 0 < line.words <= 8 and _is_share_bar(line):
+        return BlockKind.WIDGET
+    first_word = _WORD.match(line.key)
+    head = first_word.group() if first_word else ""
+    if line.words <= 6 and head in _LEXICON["byline_prefix"] and ":" in line.text:
+        return BlockKind.BYLINE
     if before_body and line.words <= 6 and head in _LEXICON["byline_prefix"]:
         return BlockKind.BYLINE
     if before_body and 2 <= line.words <= 5 and not _INNER_PUNCT.search(line.text):
@@ -236,7 +250,13 @@ def _caption_credit(line: _Line) -> bool:
     credit = paren.group(1).strip() if paren else ""
     if not credit and "-" in line.key:
         credit = line.key.rsplit("-", 1)[-1].strip()
-    return bool(credit) and credit in _LEXICON["caption_suffix"]
+    return bool(credit) and re.sub(r"[\s.]", "", credit) in _CREDITS
+
+
+def _is_share_bar(line: _Line) -> bool:
+    """Most words are social networks or share actions: فيسبوك تويتر واتساب."""
+    words = _WORD.findall(line.key)
+    return sum(w in _SOCIAL for w in words) * 10 >= len(words) * 6
 
 
 def segment(content: str, title: str | None = None) -> Segmented:

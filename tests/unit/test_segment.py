@@ -141,3 +141,34 @@ def test_sentences_split_on_arabic_punctuation_but_not_inside_numbers_or_initial
         "سطر ثان؛",
         "وجملة",
     ]
+
+
+def test_share_bars_tags_and_credits_are_removed() -> None:
+    page = "\n".join(
+        [
+            "عنوان الخبر",
+            BODY,
+            "شارك: فيسبوك تويتر واتساب",
+            "صورة: أ.ف.ب",
+            "جنود في الميدان (أ. ف. ب)",
+            "كلمات دالة: الصحة، المستشفيات",
+            "إعداد: أحمد علي",
+            BODY_2,
+        ]
+    )
+    result = segment(page)
+    assert result.text == BODY + "\n" + BODY_2
+    assert [b.kind.value for b in result.removed] == [
+        "widget",
+        "caption",
+        "caption",
+        "widget",
+        "byline",
+    ]
+
+
+def test_inline_read_also_with_dots_removes_only_its_line() -> None:
+    page = "\n".join(["عنوان الخبر", BODY, "اقرأ أيضا.. الوزير يفتتح مستشفى جديدا", BODY_2])
+    result = segment(page)
+    assert result.text == BODY + "\n" + BODY_2
+    assert [b.kind.value for b in result.removed] == ["read_also"]
