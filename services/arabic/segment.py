@@ -239,9 +239,11 @@ def _line_kind(line: _Line, before_body: bool) -> BlockKind | None:
         return BlockKind.BYLINE
     if before_body and line.words <= 6 and head in _LEXICON["byline_prefix"]:
         return BlockKind.BYLINE
-    if before_body and 2 <= line.words <= 5 and not _INNER_PUNCT.search(line.text):
-        return BlockKind.BYLINE
     return None
+
+
+def _bare_name(line: _Line) -> bool:
+    return 2 <= line.words <= 4 and not _INNER_PUNCT.search(line.text)
 
 
 def _caption_credit(line: _Line) -> bool:
@@ -304,7 +306,14 @@ def segment(content: str, title: str | None = None) -> Segmented:
         seen_body = seen_body or (labels[index] is None and line.is_paragraph)
         index += 1
 
-    _label_menus(lines, labels, claimed)
+    # Removing a byline can complete a menu run and the other way round: repeat to a fixed point
+    # (labels are only ever added, so this ends), which also makes cleaning idempotent.
+    while True:
+        before = labels.copy()
+        _label_menus(lines, labels, claimed)
+        _label_bylines(lines, labels, claimed)
+        if labels == before:
+            break
     _label_footer(lines, labels, claimed)
 
     removed = [
@@ -394,18 +403,41 @@ def _make_appended(lines: list[_Line], index: int, end: int, marker: str) -> App
     return Appended(heading, text, marker, first, own[-1].end if own else first)
 
 
+def _label_bylines(lines: list[_Line], labels: list[BlockKind | None], claimed: list[bool]) -> None:
+    """A bare name between the headline and the first paragraph (جاسر الضبع) is a byline.
+
+    Kickers and subtitles are longer or punctuated, and a name is followed by the article itself
+    (or by another such line). Decided on the lines still kept, so cleaning again changes nothing.
+    """
+    kept = [
+        i
+        for i, line in enumerate(lines)
+        if not line.is_blank and labels[i] is None and not claimed[i]
+    ]
+    for n, i in enumerate(kept):
+        if lines[i].is_paragraph:
+            return
+        following = lines[kept[n + 1]] if n + 1 < len(kept) else None
+        if (
+            _bare_name(lines[i])
+            and following is not None
+            and (following.is_paragraph or _bare_name(following))
+        ):
+            labels[i] = BlockKind.BYLINE
+
+
 def _label_menus(lines: list[_Line], labels: list[BlockKind | None], claimed: list[bool]) -> None:
     """Runs of at least MENU_RUN label-like lines are navigation menus.
 
-    Lines already removed for another reason do not break a run, so cleaning a cleaned text
-    finds the same menus (idempotence).
+    Lines already removed for another reason, or moved to an appended article, do not break a
+    run, so cleaning a cleaned text finds the same menus (idempotence).
     """
     run: list[int] = []
     for i, line in enumerate(lines):
         removed = labels[i] is not None and not (labels[i] is BlockKind.BYLINE and line.is_label)
-        if line.is_blank or removed:
+        if line.is_blank or removed or claimed[i]:
             continue
-        if not claimed[i] and line.is_label:
+        if line.is_label:
             run.append(i)
             continue
         _mark_menu(run, labels)
