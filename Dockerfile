@@ -9,5 +9,8 @@ COPY services ./services
 COPY schemas ./schemas
 COPY seeds ./seeds
 RUN uv sync --frozen --no-dev
+# In a container the metrics and health endpoint must be reachable from Prometheus.
+ENV RASD_WEB_HOST=0.0.0.0 RASD_WEB_PORT=6066 RASD_DATA_DIR=/tmp/rasd
+EXPOSE 6066
 ENTRYPOINT ["rasd"]
 CMD ["worker"]

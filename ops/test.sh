@@ -7,11 +7,14 @@ bash ops/setup.sh
 read -r -a UV < .cache/uv-command
 RUN=("${UV[@]}" run --frozen)
 
-# docker-compose.yml is validated with Debian's docker-compose (no Docker engine needed).
-if ! command -v docker-compose >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "▶ installing Debian's docker-compose to validate docker-compose.yml"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null) \
-    || echo "  (could not install docker-compose; its test will say so)"
+# docker-compose.yml is validated with Debian's docker-compose (no Docker engine needed), and the
+# dashboards and alert rules against Debian's Prometheus (prometheus, promtool).
+have_tools() { command -v docker-compose && command -v prometheus && command -v promtool; }
+if ! have_tools >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "▶ installing Debian's docker-compose and prometheus (for their tests)"
+  (apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose prometheus >/dev/null) \
+    || echo "  (could not install them; the tests that need them will say so)"
 fi
 
 echo "▶ ruff";   "${RUN[@]}" ruff check services tests

@@ -2,17 +2,40 @@
 
 Names follow Prometheus conventions (``rasd_`` prefix, base units, ``_total`` counters). Label
 values are bounded: stages, outcomes, entity types, claim kinds, error kinds; never article ids,
-names or URLs.
+names or URLs. Every known label combination is created at zero up front, so a series exists
+before its first event and ``increase()``/``rate()`` count that first event too.
+
+Besides Rasd's own metrics the registry carries the worker's process metrics (``process_*``: CPU,
+resident memory, open file descriptors, start time), ``python_info`` and ``python_gc_*``; Faust's
+monitor adds its ``faust_*`` metrics to the same registry (see ``app.create_app``). ops/README.md
+documents every metric.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    disable_created_metrics,
+)
 
-# Stage latencies measured by `rasd bench` are well under 10 ms per seed-sized article; the
-# buckets resolve that range finely and still catch pathological inputs up to seconds.
+from services.contracts.events import ClaimKind, EntityType, ErrorKind, Stage
+
+# Stages the worker runs (publish happens in the producer, outside the worker).
+WORKER_STAGES = (Stage.CLEAN, Stage.EXTRACT)
+OUTCOMES = ("ok", "dead_letter")
+DUPLICATE_KINDS = ("exact", "near")
+
+# Stage latencies measured by `rasd bench` are well under 10 ms per seed-sized article (clean ~5 ms,
+# extract ~25 ms on a live worker); the buckets resolve that range finely and still catch
+# pathological inputs up to seconds.
 STAGE_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 # End to end includes Kafka hops and commit intervals: tens of milliseconds to minutes of lag.
 END_TO_END_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
@@ -32,6 +55,16 @@ class Metrics:
     @classmethod
     def create(cls, registry: CollectorRegistry | None = None) -> Metrics:
         registry = registry or CollectorRegistry()
+        # No `*_created` gauge beside every counter and histogram (process-wide, Faust's too):
+        # Prometheus handles counter resets itself, and `rasd_articles_created` misleads.
+        disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped upstream
+        metrics = cls._create(registry)
+        metrics._initialize_labels()
+        _register_runtime_collectors(registry)
+        return metrics
+
+    @classmethod
+    def _create(cls, registry: CollectorRegistry) -> Metrics:
         return cls(
             registry=registry,
             articles=Counter(
@@ -72,3 +105,30 @@ class Metrics:
                 registry=registry,
             ),
         )
+
+    def _initialize_labels(self) -> None:
+        """Create every bounded label combination at zero."""
+        for stage in WORKER_STAGES:
+            self.stage_seconds.labels(stage.value)
+            for outcome in OUTCOMES:
+                self.articles.labels(stage.value, outcome)
+            for kind in ErrorKind:
+                self.dead_letters.labels(stage.value, kind.value)
+        for entity_type in EntityType:
+            self.entities.labels(entity_type.value)
+        for claim_kind in ClaimKind:
+            self.claims.labels(claim_kind.value)
+        for duplicate_kind in DUPLICATE_KINDS:
+            self.duplicates.labels(duplicate_kind)
+
+
+def _register_runtime_collectors(registry: CollectorRegistry) -> None:
+    """process_*, python_info and python_gc_* of this process on ``registry``.
+
+    The default registry has them already; registering them again there would be a duplicate.
+    """
+    if registry is REGISTRY:
+        return
+    ProcessCollector(registry=registry)
+    PlatformCollector(registry=registry)
+    GCCollector(registry=registry)

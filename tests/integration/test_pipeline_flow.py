@@ -185,21 +185,29 @@ async def test_duplicates_are_marked_not_dropped(pipeline: RunningPipeline, tmp_
     s = pipeline.settings
     body = (SEEDS / "000_5576086d5ce9dbd0.txt").read_text("utf-8")
     edited = body.replace("32 ألف", "33 ألف").replace("40 أسير", "41 أسير")
-    feed = tmp_path / "feed.jsonl"
-    feed.write_bytes(
-        b"\n".join(
-            orjson.dumps({"id": article_id, "content": content})
-            for article_id, content in (("first", body), ("copy", body), ("edited", edited))
+
+    async def send(*articles: tuple[str, str]) -> None:
+        feed = tmp_path / f"{articles[0][0]}.jsonl"
+        feed.write_bytes(b"\n".join(orjson.dumps({"id": i, "content": c}) for i, c in articles))
+        await publish(
+            read_paths([feed], "dup-test"), bootstrap=s.kafka_bootstrap, topic=s.topic_raw
         )
-    )
-    await publish(read_paths([feed], "dup-test"), bootstrap=s.kafka_bootstrap, topic=s.topic_raw)
-    events = await collect(
-        s.kafka_bootstrap,
-        [s.topic_enriched],
-        done=lambda ev: len({e.key for e in ev}) >= 3,
-        within=90,
-    )
-    by_id = {e.key: e.json() for e in events}
+
+    async def enriched(count: int) -> dict[str | None, Any]:
+        events = await collect(
+            s.kafka_bootstrap,
+            [s.topic_enriched],
+            done=lambda ev: len({e.key for e in ev}) >= count,
+            within=90,
+        )
+        return {e.key: e.json() for e in events}
+
+    # The first article is processed before its copies are published: ids land on different
+    # partitions, so only then is "first" well defined.
+    await send(("first", body))
+    await enriched(1)
+    await send(("copy", body), ("edited", edited))
+    by_id = await enriched(3)
     assert by_id["first"]["duplicate_of"] is None
     assert by_id["copy"]["duplicate_of"] == "first"
     assert by_id["edited"]["duplicate_of"] == "first"
