@@ -15,11 +15,11 @@ from pathlib import Path
 
 from services.arabic.analyze import quantities_in
 from services.arabic.claims import find_claims
-from services.arabic.entities import find_entities, knowledge_base
+from services.arabic.entities import find_entities
 from services.arabic.tokenize import tokenize
 from services.consumer.reader import collect
 from services.contracts.events import CleanArticle, RawArticle
-from services.enricher.pipeline import clean_article, enrich_article
+from services.enricher.pipeline import clean_article, enrich_article, warm_up
 from services.enricher.settings import Settings
 from services.enricher.topics import ensure_topics
 from services.localkafka import REPO, LocalKafka, LocalWorker, free_port, start_local_kafka
@@ -41,8 +41,7 @@ def _rate(label: str, seconds: float, n: int) -> str:
 
 
 def offline(articles: list[RawArticle], echo: Echo) -> list[CleanArticle]:
-    knowledge_base()  # load once, as a worker does at start-up; not part of per-article cost
-    clean_article(articles[0]), enrich_article(clean_article(articles[0]))  # warm caches
+    warm_up()  # load lexicons, KB and tagger once, as a worker does at start-up
     n = len(articles)
     t0 = time.perf_counter()
     cleaned = [clean_article(a) for a in articles]

@@ -108,6 +108,7 @@ def worker(web_port: int | None) -> None:
 
     from services.enricher.app import create_app
     from services.enricher.metrics import Metrics
+    from services.enricher.pipeline import warm_up
     from services.enricher.topics import ensure_topics
 
     settings = _settings(web_port=web_port)
@@ -120,6 +121,7 @@ def worker(web_port: int | None) -> None:
             f"cannot reach Kafka at {settings.kafka_bootstrap} ({type(exc).__name__}: {exc}). "
             "Start one with `bash ops/kafka/kafka.sh start` or set RASD_KAFKA_BOOTSTRAP."
         ) from exc
+    warm_up()
     app = create_app(settings, Metrics.create())
     faust.Worker(app, loglevel=settings.log_level, loop=loop).execute_from_commandline()
 

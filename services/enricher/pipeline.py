@@ -221,6 +221,19 @@ def _claim(article_id: str, text: str, c: ClaimFound) -> Claim:
     )
 
 
+_WARM_UP_TEXT = (
+    "عنوان\n\nقال وزير الخارجية إن الاجتماع في القاهرة كان مثمرا، وأضاف أن نحو 32 ألف شخص "
+    "تضرروا، وفقا للسلطات الصحية.\nأخبار ذات صلة\nخبر آخر"
+)
+
+
+def warm_up() -> None:
+    """Run one small article through both stages so that lexicons, the knowledge base and the
+    tagger are loaded before the first real article (not inside its measured latency)."""
+    raw = RawArticle(id="warm-up", source="rasd", content=_WARM_UP_TEXT)
+    enrich_article(clean_article(raw))
+
+
 def dead_letter(
     *,
     topic: str,
