@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,3 +50,17 @@ def seed_000() -> str:
 @pytest.fixture(scope="session")
 def seed_004() -> str:
     return SEED_004.read_text("utf-8")
+
+
+def require_tool(name: str, package: str) -> str:
+    """Path of an external tool from a Debian package that ops/test.sh installs.
+
+    Missing on CI is a failure (the install step is broken); missing locally is a skip that says
+    how to get it.
+    """
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed; ops/test.sh installs Debian's {package}")
+        pytest.skip(f"{name} not installed (apt-get install {package}; ops/test.sh does)")
+    return found

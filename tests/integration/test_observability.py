@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import os
 import re
 import shutil
 import subprocess
@@ -34,7 +33,7 @@ from services.enricher.settings import Settings
 from services.localkafka import free_port
 from services.producer.publish import publish
 from services.producer.readers import read_paths
-from tests.conftest import REPO, SEEDS
+from tests.conftest import REPO, SEEDS, require_tool
 from tests.integration.conftest import RunningPipeline, fresh_settings, start_pipeline
 from tests.integration.test_pipeline_flow import MALFORMED, send_raw
 
@@ -56,12 +55,7 @@ LATENCY_ALERTS = {"RasdEndToEndLatencyHigh", "RasdStageLatencyHigh"}
 
 
 def prometheus_binary() -> str:
-    found = shutil.which("prometheus")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("prometheus is not installed; ops/test.sh installs Debian's package")
-        pytest.skip("prometheus not installed (apt-get install prometheus; ops/test.sh does)")
-    return found
+    return require_tool("prometheus", "prometheus")
 
 
 T = TypeVar("T")

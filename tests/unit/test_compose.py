@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, require_tool
 
 COMPOSE = REPO / "docker-compose.yml"
 
 
 def docker_compose() -> str:
-    found = shutil.which("docker-compose")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("docker-compose is not installed; ops/test.sh installs Debian's package")
-        pytest.skip("docker-compose not installed (ops/test.sh installs it)")
-    return found
+    return require_tool("docker-compose", "docker-compose")
 
 
 def test_compose_file_is_valid() -> None:

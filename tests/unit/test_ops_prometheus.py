@@ -3,18 +3,15 @@ metric the rules read is one the worker exports."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from typing import Any
 
-import pytest
 import yaml
 from prometheus_client import generate_latest
 
 from services.enricher.metrics import Metrics
-from tests.conftest import REPO
+from tests.conftest import REPO, require_tool
 
 PROMETHEUS_DIR = REPO / "ops" / "prometheus"
 RULES = PROMETHEUS_DIR / "rules.yml"
@@ -32,12 +29,7 @@ SCRAPE_SERIES = {"up"}
 
 
 def promtool() -> str:
-    found = shutil.which("promtool")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("promtool is not installed; ops/test.sh installs Debian's prometheus")
-        pytest.skip("promtool not installed (apt-get install prometheus; ops/test.sh does)")
-    return found
+    return require_tool("promtool", "prometheus")
 
 
 def run_promtool(*args: str) -> subprocess.CompletedProcess[str]:
