@@ -146,6 +146,8 @@ def find_claims(
         in_sentence = quantities[
             bisect_left(quantity_starts, s_start) : bisect_left(quantity_starts, s_end)
         ]
+        if all(_is_duration(text, q) for q in in_sentence):
+            in_sentence = []  # "مدة ستة أسابيع" alone makes no numeric claim
         found = _statements(sent, lexicon, last_speaker) or _sourced(sent, lexicon)
         claimed: list[FoundQuantity] = []
         for claim in found:
@@ -175,6 +177,25 @@ def find_claims(
                 )
             )
     return claims
+
+
+# Durations say how long, not how many ("وقف إطلاق النار مدة ستة أسابيع"); alone in a sentence
+# they make no numeric claim.
+_TIME_UNITS: Final = frozenset(
+    fold(w)
+    for w in (
+        *("ثانية", "ثوان", "ثواني", "دقيقة", "دقائق", "دقيقتين", "ساعة", "ساعات", "ساعتين"),
+        *("يوم", "يوما", "أيام", "يومين", "أسبوع", "أسبوعا", "أسابيع", "أسبوعين", "شهر"),
+        *("شهرا", "أشهر", "شهور", "شهرين", "عام", "عاما", "أعوام", "عامين", "سنة", "سنوات"),
+        *("سنين", "سنتين", "عقد", "عقود"),
+    )
+)
+
+
+def _is_duration(text: str, quantity: FoundQuantity) -> bool:
+    if quantity.what is None:
+        return False
+    return fold(text[quantity.what[0] : quantity.what[1]]) in _TIME_UNITS
 
 
 def _has_words(text: str, at_least: int = 2) -> bool:

@@ -141,3 +141,9 @@ def test_governed_preposition_glued_to_the_content() -> None:
 
 def test_a_stray_quote_is_not_a_claim() -> None:
     assert claims('"، وفقا لدبلوماسيين.') == []
+
+
+def test_a_duration_alone_is_not_a_numeric_claim() -> None:
+    assert claims("وتدرس الحكومة وقف العمليات مدة ستة أسابيع.") == []
+    [claim] = claims("وبلغت البطالة 2.3% وهو أدنى مستوى منذ 17 عاما.")
+    assert [q.value for q in claim.quantities] == [2.3, 17]
