@@ -117,7 +117,8 @@ def _metric_lines(port: int) -> list[str]:
     return [
         line
         for line in text.splitlines()
-        if line.startswith(
+        if not line.endswith(" 0.0")  # series exist from the start at zero; show what moved
+        and line.startswith(
             (
                 "rasd_articles_total",
                 "rasd_entities_total",
