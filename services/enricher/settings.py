@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     max_content_bytes: int = Field(
         2_000_000, ge=1, description="Larger raw values are dead-lettered"
     )
+    producer_batch_bytes: int = Field(
+        512_000, ge=16_384, le=1_000_000, description="Producer batch size per partition (bytes)"
+    )
+    producer_linger_ms: float = Field(
+        2.0, ge=0, description="How long the producer waits to fill a batch (ms)"
+    )
     dedup_horizon_hours: float = Field(
         72.0, gt=0, description="Articles seen longer ago than this are not duplicate candidates"
     )
