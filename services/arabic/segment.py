@@ -341,9 +341,11 @@ def _skip_blank(lines: list[_Line], index: int) -> int:
 
 
 def _looks_like_title(lines: list[_Line], index: int) -> bool:
+    """A short first line with more text after it (a one-line article is its own body)."""
     first = lines[index]
     return (
-        first.is_headline_like
+        _skip_blank(lines, index + 1) < len(lines)
+        and first.is_headline_like
         and _marker_kind(first) is None
         and not is_timestamp(first.key)
         and not _URL_ONLY.match(first.text)

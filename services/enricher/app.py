@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,8 +36,13 @@ log = logging.getLogger(__name__)
 INGEST_TIME_HEADER = "rasd_ingest_time"
 
 
-def create_app(settings: Settings, metrics: Metrics) -> faust.App:
-    """A configured Faust app with the clean and extract agents and a /metrics page."""
+def create_app(
+    settings: Settings, metrics: Metrics, seen: MutableMapping[str, Any] | None = None
+) -> faust.App:
+    """A configured Faust app with the clean and extract agents and a /metrics page.
+
+    ``seen`` replaces the duplicate index's global table (agent tests pass a dict).
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
     app = faust.App(
         settings.app_id,
@@ -72,7 +77,8 @@ def create_app(settings: Settings, metrics: Metrics) -> faust.App:
 
     # Every worker must see every fingerprint, whatever partitions it owns: a global table with
     # one changelog partition (the settings Faust recommends for global tables).
-    seen = app.GlobalTable("dedup", partitions=1, recovery_buffer_size=1, use_partitioner=True)
+    if seen is None:
+        seen = app.GlobalTable("dedup", partitions=1, recovery_buffer_size=1, use_partitioner=True)
     duplicates = DuplicateIndex(seen, horizon_seconds=settings.dedup_horizon_hours * 3600)
 
     raw_topic, clean_topic = topic(settings.topic_raw), topic(settings.topic_clean)
