@@ -16,6 +16,7 @@ import click
 import orjson
 
 from services.localkafka import REPO
+from services.ner_cli import eval_ner, eval_ner_articles, train_group
 
 DEFAULT_SEEDS = REPO / "seeds"
 
@@ -268,6 +269,12 @@ def bench(articles: int, kafka: bool, seeds: Path) -> None:
 @main.group(name="eval")
 def eval_group() -> None:
     """Measure quality against gold files (format: ../shared/data/dev/README.md)."""
+
+
+# NER training and evaluation live in services/ner_cli.py (heavy imports only inside commands).
+main.add_command(train_group)
+eval_group.add_command(eval_ner)
+eval_group.add_command(eval_ner_articles)
 
 
 @eval_group.command(name="clean")

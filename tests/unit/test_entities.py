@@ -40,3 +40,90 @@ def test_longest_alias_wins() -> None:
 
 def test_nationality_adjectives_are_not_entities() -> None:
     assert entities("قال المسؤول الأمريكي والوزير الإسرائيلي") == []
+
+
+def by_text(text: str) -> dict[str, tuple[str, str]]:
+    return {m.text: (m.entry.type, m.entry.entity_id) for m in find_entities(text, tokenize(text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kind"),
+    [
+        # people the KB does not list: the tagger or the first-name pattern finds them
+        ("وقال محمد العبدالله مدير الشركة للصحفيين", "محمد العبدالله", "PER"),
+        ("التقى الرئيس المصري عبد الفتاح السيسي وفدا أوروبيا", "عبد الفتاح السيسي", "PER"),
+        # organizations: KB, head + complement, quoted name after a media trigger
+        ("أعلن الجيش الإسرائيلي أن العملية انتهت", "الجيش الإسرائيلي", "ORG"),
+        ("وأكدت وزارة الصحة في غزة ارتفاع عدد الضحايا", "وزارة الصحة", "ORG"),
+        ('قالت صحيفة "يديعوت أحرونوت" إن المفاوضات توقفت', "يديعوت أحرونوت", "ORG"),
+        ("عقد مجلس الأمن جلسة طارئة", "مجلس الأمن", "ORG"),
+        # places: curated, CLDR/pycountry countries, geonames cities
+        ("وصل الوفد إلى واشنطن مساء الثلاثاء", "واشنطن", "LOC"),
+        ("وصل الوفد إلى تل أبيب", "تل أبيب", "LOC"),
+        ("وصلت شحنة من ألمانيا", "ألمانيا", "LOC"),
+    ],
+)
+def test_entity_types_in_real_sentences(text: str, surface: str, kind: str) -> None:
+    assert by_text(text)[surface][0] == kind
+
+
+def test_clitics_are_outside_the_span() -> None:
+    found = by_text("رسالة لحماس وإسرائيل بالبيت الأبيض")
+    assert set(found) == {"حماس", "إسرائيل", "البيت الأبيض"}
+    text = "وأكدت ولحماس"
+    for m in find_entities(text, tokenize(text)):
+        assert text[m.start : m.end] == m.text
+
+
+def test_name_initial_letters_that_look_like_clitics_stay() -> None:
+    found = by_text("زار الوفد لبنان وبغداد")
+    assert "لبنان" in found
+    assert "بغداد" in found
+
+
+def test_title_is_not_part_of_a_name_and_links_to_kb() -> None:
+    found = by_text("وأكد المتحدث باسم البيت الأبيض جون كيربي أن واشنطن لن تتراجع")
+    assert found["جون كيربي"][0] == "PER"
+    assert found["البيت الأبيض"] == ("ORG", "Q35525")
+    assert found["واشنطن"] == ("LOC", "Q61")
+
+
+def test_short_form_before_the_full_name_links_too() -> None:
+    text = "وقال بلينكن في وقت لاحق. وكان وزير الخارجية الأمريكي أنتوني بلينكن قد وصل"
+    found = find_entities(text, tokenize(text))
+    assert {m.text for m in found} >= {"بلينكن", "أنتوني بلينكن"}
+    assert len({m.entry.entity_id for m in found if m.entry.type == "PER"}) == 1
+
+
+def test_unknown_person_short_form_links_within_the_article() -> None:
+    text = "قال محمد العبدالله إن الشركة ستتوسع. وأضاف العبدالله أن الأرباح زادت."
+    found = find_entities(text, tokenize(text))
+    per = {m.text: m.entry for m in found if m.entry.type == "PER"}
+    assert "محمد العبدالله" in per
+    if "العبدالله" in per:
+        assert per["العبدالله"] == per["محمد العبدالله"]
+
+
+def test_same_entity_same_id_across_articles() -> None:
+    a = by_text("وقال محمد العبدالله مدير الشركة للصحفيين")
+    b = by_text("وأوضح محمد العبدالله مدير الشركة أن الأرباح زادت")
+    assert a["محمد العبدالله"] == b["محمد العبدالله"]
+    assert by_text("زار لبنان")["لبنان"][1] == by_text("عاد من لبنان")["لبنان"][1]
+
+
+def test_nationality_adjectives_in_plural_and_feminine_are_not_entities() -> None:
+    found = by_text("قال المسؤولون الأمريكيون والإسرائيليون إن القوات الإسرائيلية انسحبت")
+    assert not {"الأمريكيون", "الإسرائيليون", "الإسرائيلية"} & set(found)
+
+
+def test_offsets_index_the_text_on_a_long_article() -> None:
+    text = ("قال أنتوني بلينكن في القاهرة إن الاتفاق قريب، وأضاف أن حماس وإسرائيل تتفاوضان.\n") * 30
+    found = find_entities(text, tokenize(text))
+    assert len(found) >= 30 * 4
+    assert all(text[m.start : m.end] == m.text for m in found)
+
+
+def test_entities_without_the_tagger_use_the_kb_only() -> None:
+    text = "وقال محمد العبدالله في القاهرة"
+    found = find_entities(text, tokenize(text), tagger=False)
+    assert "القاهرة" in {m.text for m in found}

@@ -1,0 +1,194 @@
+"""NER quality: conlleval-style scores on CoNLL files and entity-pair scores on gold articles.
+
+* ``score_sequences``: exact-span entity matching over BIO label sequences (as conlleval: a stray
+  I- opens an entity), precision/recall/F1 per type and micro over all types.
+* ``evaluate_articles``: per article, the distinct ``(surface, type)`` pairs found in the title
+  and body against the gold pairs (``../shared/data/dev/README.md``), surfaces compared in
+  matching form (alef/ya/ta marbuta variants and diacritics folded), types PER/ORG/LOC.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from services.arabic.ner import TYPES, Tagger, spans_from_labels
+from services.arabic.normalize import fold
+from services.evaluation.gold import GoldArticle
+
+ARTICLE_TYPES = ("PER", "ORG", "LOC")
+
+
+@dataclass
+class NerScores:
+    tp: Counter[str] = field(default_factory=Counter)
+    fp: Counter[str] = field(default_factory=Counter)
+    fn: Counter[str] = field(default_factory=Counter)
+    tokens: int = 0
+    sentences: int = 0
+
+    def add(self, gold: set[tuple[object, ...]], pred: set[tuple[object, ...]]) -> None:
+        """Add one unit's entities; the last element of each tuple is its type."""
+        for item in pred & gold:
+            self.tp[str(item[-1])] += 1
+        for item in pred - gold:
+            self.fp[str(item[-1])] += 1
+        for item in gold - pred:
+            self.fn[str(item[-1])] += 1
+
+    def prf(self, kind: str | None = None) -> tuple[float, float, float]:
+        if kind is None:
+            tp, fp, fn = sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values())
+        else:
+            tp, fp, fn = self.tp[kind], self.fp[kind], self.fn[kind]
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    @property
+    def micro_f1(self) -> float:
+        return self.prf()[2]
+
+    def as_dict(self, types: Sequence[str] = TYPES) -> dict[str, dict[str, float]]:
+        out = {}
+        for kind in [*types, None]:
+            p, r, f = self.prf(kind)
+            out[kind or "micro"] = {
+                "precision": round(p, 4),
+                "recall": round(r, 4),
+                "f1": round(f, 4),
+            }
+        return out
+
+
+def normalize_label(label: str) -> str:
+    """PERS -> PER; anything outside PER/LOC/ORG/MISC becomes O."""
+    bio, _, kind = label.strip().partition("-")
+    kind = {"PERS": "PER"}.get(kind, kind)
+    if kind.startswith("MIS"):
+        kind = "MISC"
+    return f"{bio}-{kind}" if bio in ("B", "I") and kind in TYPES else "O"
+
+
+def score_sequences(gold: Iterable[Sequence[str]], predicted: Iterable[Sequence[str]]) -> NerScores:
+    scores = NerScores()
+    for g, p in zip(gold, predicted, strict=True):
+        scores.tokens += len(g)
+        scores.sentences += 1
+        gold_spans = {
+            (s.start, s.end, s.type) for s in spans_from_labels(list(map(normalize_label, g)))
+        }
+        pred_spans = {
+            (s.start, s.end, s.type) for s in spans_from_labels(list(map(normalize_label, p)))
+        }
+        scores.add(gold_spans, pred_spans)  # type: ignore[arg-type]
+    return scores
+
+
+def evaluate_sentences(
+    sentences: Iterable[tuple[list[str], list[str]]], tagger: Tagger
+) -> NerScores:
+    gold: list[list[str]] = []
+    pred: list[list[str]] = []
+    for words, labels in sentences:
+        gold.append(labels)
+        pred.append(tagger.tag(words))
+    return score_sequences(gold, pred)
+
+
+def evaluate_conll(path: Path, tagger: Tagger) -> NerScores:
+    from services.arabic.ner_train import read_conll
+
+    return evaluate_sentences(read_conll(path), tagger)
+
+
+def format_scores(scores: NerScores, types: Sequence[str] = TYPES) -> list[str]:
+    """conlleval-like table: per type and micro precision, recall, F1 and counts."""
+    lines = [
+        f"processed {scores.tokens} tokens in {scores.sentences} sentences; "
+        f"found {sum(scores.tp.values()) + sum(scores.fp.values())} entities; "
+        f"gold {sum(scores.tp.values()) + sum(scores.fn.values())}; "
+        f"correct {sum(scores.tp.values())}",
+        f"{'type':<8} {'precision':>9} {'recall':>9} {'F1':>9} {'found':>7} {'gold':>7}",
+    ]
+    for kind in [*types, None]:
+        p, r, f = scores.prf(kind)
+        if kind is None:
+            found = sum(scores.tp.values()) + sum(scores.fp.values())
+            gold = sum(scores.tp.values()) + sum(scores.fn.values())
+        else:
+            found, gold = scores.tp[kind] + scores.fp[kind], scores.tp[kind] + scores.fn[kind]
+        lines.append(f"{kind or 'micro':<8} {p:>9.4f} {r:>9.4f} {f:>9.4f} {found:>7} {gold:>7}")
+    return lines
+
+
+# --- articles ------------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleReport:
+    overall: NerScores = field(default_factory=NerScores)
+    per_file: dict[str, NerScores] = field(default_factory=dict)
+    errors: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = field(
+        default_factory=dict
+    )  # file -> (missed, spurious)
+
+
+def article_pairs(content: str, *, html: bool) -> set[tuple[str, str]]:
+    """Distinct (surface, type) pairs our extract stage finds in an article's title and body."""
+    from services.arabic.analyze import clean
+    from services.arabic.entities import find_entities
+    from services.arabic.tokenize import tokenize
+
+    result = clean(content, html=html)
+    pairs: set[tuple[str, str]] = set()
+    for text in (result.title or "", result.segmented.text):
+        for m in find_entities(text, tokenize(text)):
+            if m.entry.type in ARTICLE_TYPES:
+                surface = m.text
+                if surface[:1] == "ل" and text[m.start - 1 : m.start] == "ل":
+                    surface = "ا" + surface  # للأمم المتحدة: span لأمم المتحدة, name الأمم …
+                pairs.add((surface, m.entry.type))
+    return pairs
+
+
+def evaluate_articles(articles: Iterable[GoldArticle]) -> ArticleReport:
+    report = ArticleReport()
+    for article in articles:
+        html = article.path.suffix.lower() in (".html", ".htm")
+        found = article_pairs(article.text(), html=html)
+        gold = {
+            (e["text"], e["type"])
+            for e in article.data.get("entities", [])
+            if e.get("type") in ARTICLE_TYPES
+        }
+        fg = {(fold(t), k): (t, k) for t, k in gold}
+        fp = {(fold(t), k): (t, k) for t, k in found}
+        scores = NerScores()
+        scores.add(set(fg), set(fp))
+        report.per_file[article.file] = scores
+        report.errors[article.file] = (
+            sorted(fg[k] for k in set(fg) - set(fp)),
+            sorted(fp[k] for k in set(fp) - set(fg)),
+        )
+        for kind in ARTICLE_TYPES:
+            report.overall.tp[kind] += scores.tp[kind]
+            report.overall.fp[kind] += scores.fp[kind]
+            report.overall.fn[kind] += scores.fn[kind]
+    return report
+
+
+def format_article_report(report: ArticleReport, *, errors: bool = False) -> list[str]:
+    lines = ["distinct (surface, type) pairs per article, micro over articles"]
+    lines += format_scores(report.overall, ARTICLE_TYPES)[1:]
+    lines.append(f"{'per file':<28} {'precision':>9} {'recall':>9} {'F1':>9}")
+    for name, s in report.per_file.items():
+        p, r, f = s.prf()
+        lines.append(f"  {name:<26} {p:>9.4f} {r:>9.4f} {f:>9.4f}")
+        if errors:
+            missed, spurious = report.errors[name]
+            lines += [f"      missed   {t} {k}" for t, k in missed]
+            lines += [f"      spurious {t} {k}" for t, k in spurious]
+    return lines

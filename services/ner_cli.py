@@ -1,0 +1,227 @@
+"""``rasd train ner``, ``rasd eval ner`` and ``rasd eval ner-articles`` (click commands).
+
+Registered in ``services/cli.py``::
+
+    from services.ner_cli import eval_ner, eval_ner_articles, train_group
+    main.add_command(train_group)
+    eval_group.add_command(eval_ner)
+    eval_group.add_command(eval_ner_articles)
+
+Heavy imports (crfsuite, numpy, the knowledge base) happen inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+DEFAULT_DATA = Path("../shared/data/ner")
+
+
+def _model_default() -> Path:
+    from services.arabic.ner import shipped_model_path
+
+    return shipped_model_path()
+
+
+@click.group(name="train")
+def train_group() -> None:
+    """Train the project's models from local corpora."""
+
+
+@train_group.command(name="ner")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=DEFAULT_DATA,
+    show_default=True,
+    help="Folder with anercorp-camel/, aqmar/, wikifane/ (../shared/data/ner/README.md)",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Model file [default: the shipped services/arabic/resources/ner.crfsuite]",
+)
+@click.option(
+    "--corpora",
+    default="anercorp",
+    show_default=True,
+    help="Comma-separated: anercorp (its training part), aqmar, wikifane",
+)
+@click.option("--c1", default=0.05, show_default=True, help="L1 regularization")
+@click.option("--c2", default=0.01, show_default=True, help="L2 regularization")
+@click.option("--max-iterations", default=200, show_default=True)
+@click.option("--min-freq", default=1, show_default=True, help="Drop rarer features")
+@click.option(
+    "--domain-adapt/--no-domain-adapt",
+    default=False,
+    show_default=True,
+    help="Feature augmentation per domain (news: ANERcorp; wiki: AQMAR, WikiFANE)",
+)
+@click.option(
+    "--gazetteer/--no-gazetteer",
+    default=False,
+    show_default=True,
+    help="Gazetteer membership features (package countries and cities)",
+)
+@click.option("--limit", type=int, default=None, help="First N sentences per corpus (smoke test)")
+@click.option(
+    "--include-dev/--no-include-dev",
+    default=False,
+    show_default=True,
+    help="Also train on the dev split (then dev scores are not held-out)",
+)
+def train_ner(
+    data: Path,
+    out: Path | None,
+    corpora: str,
+    c1: float,
+    c2: float,
+    max_iterations: int,
+    min_freq: int,
+    domain_adapt: bool,
+    gazetteer: bool,
+    limit: int | None,
+    include_dev: bool,
+) -> None:
+    """Train the CRF tagger, write its vocabulary and metadata, and score it on the dev split.
+
+    The dev split is the last 10% of ANERcorp train's sentences. Writes MODEL, MODEL_vocab.json
+    (words seen inside names, used to decide clitics) and MODEL.json (settings, dev scores).
+    """
+    from services.arabic.ner import Tagger
+    from services.arabic.ner_train import (
+        TrainConfig,
+        anercorp_split,
+        train,
+        training_data,
+        training_sentences,
+        vocabulary,
+    )
+    from services.evaluation.ner import evaluate_sentences, format_scores
+
+    out = out or _model_default()
+    config = TrainConfig(
+        corpora=tuple(c.strip() for c in corpora.split(",") if c.strip()),
+        c1=c1,
+        c2=c2,
+        max_iterations=max_iterations,
+        min_freq=min_freq,
+        domain_adapt=domain_adapt,
+        include_dev=include_dev,
+        limit=limit,
+    )
+    try:
+        sentences = training_data(data, config)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"training on {len(sentences)} sentences from {', '.join(config.corpora)}")
+    gazetteer_fn = None
+    if gazetteer:
+        from services.arabic.entities import gazetteer_tags
+
+        gazetteer_fn = gazetteer_tags
+    seconds = train(sentences, out, config, gazetteer_fn, click.echo)
+    vocab_path = out.with_name(out.stem + "_vocab.json")
+    # The linker's word lists come from every corpus (never the dev split), whatever the model
+    # was trained on: more first names and common words than ANERcorp alone.
+    vocab_config = replace(config, corpora=("anercorp", "aqmar", "wikifane"), include_dev=False)
+    vocab_path.write_text(
+        json.dumps(vocabulary(training_sentences(data, vocab_config)), ensure_ascii=False, indent=0)
+        + "\n",
+        "utf-8",
+    )
+    _, dev = anercorp_split(data)
+    if limit:
+        dev = dev[:limit]
+    scores = evaluate_sentences(dev, Tagger(out, gazetteer_fn))
+    click.echo(f"trained in {seconds:.1f}s -> {out} ({out.stat().st_size:,} bytes)")
+    click.echo("dev split (last 10% of ANERcorp train):")
+    for line in format_scores(scores):
+        click.echo(line)
+    meta = {
+        "model": out.name,
+        "corpora": list(config.corpora),
+        "c1": c1,
+        "c2": c2,
+        "max_iterations": max_iterations,
+        "min_freq": min_freq,
+        "domain_adapt": domain_adapt,
+        "gazetteer": gazetteer,
+        "include_dev": include_dev,
+        "limit": limit,
+        "training_sentences": len(sentences),
+        "training_seconds": round(seconds, 1),
+        "model_bytes": out.stat().st_size,
+        "dev": scores.as_dict(),
+    }
+    out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", "utf-8")
+
+
+@click.command(name="ner")
+@click.argument("conll", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--model",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Model file [default: the shipped model]",
+)
+@click.option(
+    "--last",
+    "last_fraction",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=None,
+    help="Score only this final fraction of the sentences (0.1 on ANERcorp train = the dev split)",
+)
+def eval_ner(conll: Path, model: Path | None, last_fraction: float | None) -> None:
+    """conlleval-style precision/recall/F1 per type and micro on a token<TAB>tag file.
+
+    Tags PERS are read as PER. The dev split of the shipped model is
+    ``rasd eval ner ../shared/data/ner/anercorp-camel/train.conll --last 0.1``.
+    """
+    from services.arabic.ner import load_tagger
+    from services.evaluation.ner import evaluate_conll, format_scores
+
+    path = model or _model_default()
+    if not path.is_file():
+        raise click.ClickException(f"no model at {path}; run `rasd train ner` first")
+    from services.arabic.ner_train import read_conll
+    from services.evaluation.ner import evaluate_sentences
+
+    tagger = load_tagger(path)
+    if last_fraction is None:
+        scores = evaluate_conll(conll, tagger)
+    else:
+        sentences = list(read_conll(conll))
+        cut = len(sentences) - round(len(sentences) * last_fraction)
+        scores = evaluate_sentences(sentences[cut:], tagger)
+    for line in format_scores(scores):
+        click.echo(line)
+
+
+@click.command(name="ner-articles")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--articles",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of the article files [default: articles/ beside GOLD]",
+)
+@click.option("--errors", is_flag=True, help="List missed and spurious pairs per file")
+def eval_ner_articles(gold: Path, articles: Path | None, errors: bool) -> None:
+    """Distinct (surface, type) entity pairs per article vs gold: P/R/F1 per type and micro."""
+    from services.evaluation.gold import read_gold
+    from services.evaluation.ner import (
+        evaluate_articles,
+        format_article_report,
+    )
+
+    try:
+        report = evaluate_articles(read_gold(gold, articles))
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in format_article_report(report, errors=errors):
+        click.echo(line)

@@ -1,0 +1,85 @@
+"""Quality floors of the shipped NER: the CRF on the fixed dev split, and entities on real articles.
+
+Reads ../shared/data (beside the repository); skips with a message when it is absent. The floors
+are the levels measured when the model was shipped (services/arabic/resources/ner.md), minus a
+hair for float noise: a change that lowers quality fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+NER = DATA / "ner"
+GOLD = DATA / "dev" / "gold.jsonl"
+
+DEV_MICRO_F1_FLOOR = 0.66
+DEV_LOC_F1_FLOOR = 0.84
+ARTICLES_MICRO_F1_FLOOR = 0.70
+
+
+def _need(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} not found: the shared NER data sits beside the repository")
+
+
+def test_shipped_model_on_the_dev_split() -> None:
+    _need(NER / "anercorp-camel" / "train.conll")
+    from services.arabic.ner import shipped_tagger
+    from services.arabic.ner_train import anercorp_split
+    from services.evaluation.ner import evaluate_sentences
+
+    tagger = shipped_tagger()
+    assert tagger is not None, "services/arabic/resources/ner.crfsuite is missing"
+    _, dev = anercorp_split(NER)
+    assert len(dev) == 397
+    scores = evaluate_sentences(dev, tagger)
+    assert scores.micro_f1 >= DEV_MICRO_F1_FLOOR
+    assert scores.prf("LOC")[2] >= DEV_LOC_F1_FLOOR
+
+
+def test_entities_on_real_articles() -> None:
+    _need(GOLD)
+    from services.evaluation.gold import read_gold
+    from services.evaluation.ner import evaluate_articles
+
+    report = evaluate_articles(read_gold(GOLD))
+    assert len(report.per_file) >= 15
+    assert report.overall.micro_f1 >= ARTICLES_MICRO_F1_FLOOR
+
+
+def test_train_command_on_a_slice(tmp_path: Path) -> None:
+    _need(NER / "anercorp-camel" / "train.conll")
+    from services.ner_cli import train_group
+
+    out = tmp_path / "ner.crfsuite"
+    args = ["ner", "--data", str(NER), "--out", str(out), "--limit", "60"]
+    result = CliRunner().invoke(train_group, [*args, "--max-iterations", "15"])
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
+    assert (tmp_path / "ner_vocab.json").is_file()
+    assert (tmp_path / "ner.json").is_file()
+    assert "micro" in result.output
+
+
+def test_eval_ner_articles_command() -> None:
+    _need(GOLD)
+    from services.ner_cli import eval_ner_articles
+
+    result = CliRunner().invoke(eval_ner_articles, [str(GOLD)])
+    assert result.exit_code == 0, result.output
+    assert any(line.startswith("micro") for line in result.output.splitlines())
+
+
+def test_eval_ner_command_on_the_dev_split() -> None:
+    _need(NER / "anercorp-camel" / "train.conll")
+    from services.ner_cli import eval_ner
+
+    conll = NER / "anercorp-camel" / "train.conll"
+    result = CliRunner().invoke(eval_ner, [str(conll), "--last", "0.1"])
+    assert result.exit_code == 0, result.output
+    micro = next(line for line in result.output.splitlines() if line.startswith("micro"))
+    assert float(micro.split()[3]) >= DEV_MICRO_F1_FLOOR
