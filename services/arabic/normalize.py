@@ -26,7 +26,12 @@ _INVISIBLE = (
     "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
     "\u2066\u2067\u2068\u2069\ufeff\u061c\u00ad"
 )
-_HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs that need rewriting: two or more spaces, or any other horizontal space. (Matching every
+# single space too would rewrite a page's hundreds of spaces to themselves.)
+_HORIZONTAL_SPACE = re.compile(
+    r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+    r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*| {2,}"
+)
 # Arabic presentation forms and ligatures: rare in scraped text, and the only input that needs
 # camel-tools' (slow, per-character) compatibility normalization; everything else skips it.
 _NEEDS_COMPAT_FOLD = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefe]")
@@ -86,7 +91,8 @@ def clean_surface(text: str) -> str:
     # must then put them in canonical order (or cleaning would not be idempotent).
     text = _SURFACE_DELETE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = unicodedata.normalize("NFC", text) if not text.isascii() else text
-    return "\n".join(_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    text = _HORIZONTAL_SPACE.sub(" ", text)  # one pass over the page, not one per line
+    return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
 
 
 def fold(text: str) -> str:

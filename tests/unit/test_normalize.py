@@ -20,6 +20,11 @@ def test_surface_keeps_line_structure() -> None:
     assert clean_surface("سطر أول\r\n  سطر   ثان \r\n") == "سطر أول\nسطر ثان\n"
 
 
+def test_surface_collapses_every_kind_of_horizontal_space() -> None:
+    text = "سطر أول\r\n  سطر \t  ثان \r\n \u00a0 ثالث\u3000"
+    assert clean_surface(text) == "سطر أول\nسطر ثان\nثالث"
+
+
 def test_fold_unifies_variants_that_outlets_spell_differently() -> None:
     assert fold("أمريكا") == fold("امريكا") == "امريكا"
     assert fold("مُصطفى") == "مصطفي"
@@ -37,7 +42,7 @@ def test_matching_form_maps_spans_back_to_the_original() -> None:
 
 arabic_text = st.text(
     alphabet=st.sampled_from(
-        list("ابتثجحخدذرسشصضطظعغفقكلمنهوي أإآىةءؤئ ًٌٍَُِّْـ٠١٢٣٤٥٦٧٨٩0123456789.،\n")
+        list("ابتثجحخدذرسشصضطظعغفقكلمنهوي أإآىةءؤئ ًٌٍَُِّْـ٠١٢٣٤٥٦٧٨٩0123456789.،\n\r\t\u00a0\u3000")
     ),
     max_size=80,
 )
