@@ -215,15 +215,9 @@ def _line_kind(line: _Line, before_body: bool) -> BlockKind | None:
         return BlockKind.TIMESTAMP
     if line.text.count("|") >= 2 and line.words <= 8 * (line.text.count("|") + 1):
         return BlockKind.MENU
-    if any(line.key.startswith(p) for p in _LEXICON["widget_prefixes"]):
+    if _WIDGET_PREFIX.match(line.key) or _DISCLAIMER.search(line.key):
         return BlockKind.WIDGET
-    if any(p in line.key for p in _LEXICON["disclaimer_phrases"]):
-        return BlockKind.WIDGET
-    if (
-        line.words <= 8
-        and ":" in line.text
-        and any(line.key.startswith(p) for p in _LEXICON["source_line"])
-    ):
+    if line.words <= 8 and ":" in line.text and _SOURCE_PREFIX.match(line.key):
         return BlockKind.SOURCE_LINE
     if (
         line.words <= 12
