@@ -128,6 +128,8 @@ MENU_RUN: Final = 3  # consecutive very short lines that make a menu
 
 def is_timestamp(folded_line: str) -> bool:
     """A line made only of dates, times, weekday/month names and "X hours ago" words."""
+    if len(folded_line) > 100:  # twelve date tokens never take that much: skip prose quickly
+        return False
     tokens = [t for t in _DATE_SPLIT.split(folded_line) if t]
     if not tokens or len(tokens) > 12:
         return False
