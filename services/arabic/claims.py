@@ -340,10 +340,24 @@ def _speaker(
     if named is not None:
         return named, None
     k = opening.cue
-    if _stem(tokens[k]) not in lexicon.participles:
+    participle = _stem(tokens[k]) in lexicon.participles
+    if not participle:
         subject = _subject_before(sent, k)
         if subject is not None:
             return _party(subject, "name"), None
+    elif not earlier:
+        # واصلت الولايات شحن الأسلحة، مؤكدة أنها ...: the participle's subject is the main
+        # clause's, the first named party of the sentence.
+        subject = next(
+            (
+                m
+                for m in sent.mentions
+                if m.end <= tokens[k].start and m.entry.type in _SPEAKER_TYPES
+            ),
+            None,
+        )
+        if subject is not None:
+            return _party(subject, "continuation"), None
     previous = earlier[-1].speaker if earlier else last_speaker
     if previous is None:
         return None, None

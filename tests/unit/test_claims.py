@@ -147,3 +147,13 @@ def test_a_duration_alone_is_not_a_numeric_claim() -> None:
     assert claims("وتدرس الحكومة وقف العمليات مدة ستة أسابيع.") == []
     [claim] = claims("وبلغت البطالة 2.3% وهو أدنى مستوى منذ 17 عاما.")
     assert [q.value for q in claim.quantities] == [2.3, 17]
+
+
+def test_a_participle_speaks_for_the_subject_of_its_sentence() -> None:
+    text = (
+        "قال جو بايدن إن الوضع صعب. وواصلت الولايات المتحدة شحن الأسلحة، مؤكدة أنها مقتنعة بالحل."
+    )
+    _, second = claims(text)
+    assert second.speaker is not None
+    assert second.speaker.text == "الولايات المتحدة"
+    assert second.speaker.resolved_from == "continuation"
