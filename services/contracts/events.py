@@ -86,9 +86,10 @@ class EntityType(StrEnum):
 
 
 class Mention(_Event):
-    start: Offset = Field(description="Character offset into the article's clean text.")
+    start: Offset = Field(description="Character offset into the article's text (or title).")
     end: Offset
     text: str
+    in_title: bool = Field(default=False, description="Offsets index the title, not the text.")
 
 
 class Entity(_Event):

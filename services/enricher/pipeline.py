@@ -18,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from services.arabic.analyze import Extraction, clean, extract
 from services.arabic.claims import ClaimFound, PartyFound
-from services.arabic.entities import EntityMention
+from services.arabic.entities import EntityMention, find_entities
+from services.arabic.tokenize import tokenize
 from services.contracts.events import (
     AppendedArticle,
     Claim,
@@ -148,7 +149,11 @@ class Enrichment:
 def enrich_article(article: CleanArticle, now: datetime | None = None) -> Enrichment:
     """The extract stage: entities and claims of a clean article."""
     found = extract(article.text, [(s.start, s.end) for s in article.sentences])
-    entities = _entities(article.id, found.mentions)
+    title = article.title or ""
+    in_title = find_entities(title, tokenize(title)) if title else []
+    entities = _entities(
+        article.id, [(m, True) for m in in_title] + [(m, False) for m in found.mentions]
+    )
     claims = _claims(article.id, article.text, found)
     enriched = EnrichedArticle(
         **article.model_dump(),
@@ -160,17 +165,21 @@ def enrich_article(article: CleanArticle, now: datetime | None = None) -> Enrich
     return Enrichment(enriched, entities, claims)
 
 
-def _entities(article_id: str, mentions: list[EntityMention]) -> list[Entity]:
-    grouped: dict[str, list[EntityMention]] = defaultdict(list)
-    for m in mentions:
-        grouped[m.entry.entity_id].append(m)
+def _entities(article_id: str, mentions: list[tuple[EntityMention, bool]]) -> list[Entity]:
+    """One entity per entity id, with its mentions in the title (flagged) and the text."""
+    grouped: dict[str, list[tuple[EntityMention, bool]]] = defaultdict(list)
+    for m, in_title in mentions:
+        grouped[m.entry.entity_id].append((m, in_title))
     return [
         Entity(
             article_id=article_id,
             entity_id=entity_id,
-            canonical=ms[0].entry.canonical,
-            type=ms[0].entry.type,
-            mentions=[Mention(start=m.start, end=m.end, text=m.text) for m in ms],
+            canonical=ms[0][0].entry.canonical,
+            type=ms[0][0].entry.type,
+            mentions=[
+                Mention(start=m.start, end=m.end, text=m.text, in_title=in_title)
+                for m, in_title in ms
+            ],
         )
         for entity_id, ms in grouped.items()
     ]

@@ -68,7 +68,9 @@ def test_clean_and_enriched_events_validate(
     for entity in result.entities:
         jsonschema.validate(orjson.loads(encode(entity)), schema("entity"))
         for mention in entity.mentions:
-            assert article.text[mention.start : mention.end] == mention.text
+            source = (article.title or "") if mention.in_title else article.text
+            assert source[mention.start : mention.end] == mention.text
+    assert any(m.in_title for e in result.entities for m in e.mentions), "title entities count"
     for claim in result.claims:
         jsonschema.validate(orjson.loads(encode(claim)), schema("claim"))
         assert article.text[claim.content_start : claim.content_end] == claim.content
