@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,24 @@ async def test_seeds_and_malformed_inputs(pipeline: RunningPipeline) -> None:
     def done(events: list[Received]) -> bool:
         enriched = ids_on(events, s.topic_enriched)
         glued = {k for k in enriched if "~" in k}
-        return wanted_ids <= enriched and len(glued) >= 1 and len(ids_on(events, s.topic_dlq)) >= 4
+        return (
+            wanted_ids <= enriched
+            and len(glued) >= 1
+            and len(ids_on(events, s.topic_dlq)) >= 4
+            and fanned_out(events)
+        )
+
+    def fanned_out(events: list[Received]) -> bool:
+        """Every enriched article's entity and claim events have arrived too (other topics)."""
+        sent = Counter((e.topic, e.key) for e in events)
+        for e in events:
+            if e.topic == s.topic_enriched:
+                body = e.json()
+                if sent[(s.topic_entities, e.key)] < len(body["entities"]):
+                    return False
+                if sent[(s.topic_claims, e.key)] < len(body["claims"]):
+                    return False
+        return True
 
     events = await collect(
         s.kafka_bootstrap,
