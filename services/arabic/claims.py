@@ -30,6 +30,8 @@ _MAX_TITLE_WORDS: Final = 10
 _SHORT_TITLE_WORDS: Final = 6
 _CLAUSE_BREAKS: Final = frozenset("،,؛;")
 _OPENING_QUOTES: Final = frozenset('"“«')
+_CLOSING_QUOTES: Final = frozenset('"”»')
+_QUOTED_NAME_WORDS: Final = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class Cues:
     quoted_via: dict[str, str]  # lemma -> particle after which the real speaker comes
     non_speakers: frozenset[str]
     strict: frozenset[str]  # lemmas whose content opens only through a governed particle
+    roles: frozenset[str]  # words that open a title phrase (وزير، المتحدث، رئيس ...)
     title_cutters: frozenset[str]
     speech_events: frozenset[str]
     sources: dict[str, tuple[tuple[str, ...], ...]]  # first word -> phrases, longest first
@@ -75,6 +78,7 @@ def cues() -> Cues:
         non_speakers=frozenset(fold(w) for w in data["non_speakers"]),
         strict=frozenset(fold(k) for k, v in data["verbs"].items() if v.get("strict")),
         title_cutters=frozenset(fold(w) for w in data["title_cutters"]),
+        roles=frozenset(fold(w) for w in data["roles"]),
         speech_events=frozenset(fold(w) for w in data["speech_events"]),
         sources=_by_first_word(tuple(fold(s).split()) for s in data["sources"]),
     )
@@ -299,8 +303,11 @@ def _content_opening(
     mention_starts = {m.start for m in sent.mentions}
     cue_end = k + 1
     quote: int | None = None
+    inside_name_until = -1  # index of the closing quote of a quoted name being skipped
     for j in range(k + 1, limit):
         token = tokens[j]
+        if j <= inside_name_until:
+            continue
         if not strict and (_is_complementizer(token, lexicon) or token.text in lexicon.openers):
             return cue_end, j, j + 1
         if token.folded in governed:
@@ -312,9 +319,27 @@ def _content_opening(
         glued_b = "ب" in governed and token.folded.startswith("ب") and len(token.folded) > 3
         if glued_b and j > k + 1 and token.start not in mention_starts:
             return cue_end, j, j
-        if quote is None and j > k + 1 and token.text in _OPENING_QUOTES and not strict:
-            quote = j
+        if j > k + 1 and token.text in _OPENING_QUOTES and not strict:
+            close = _closing_quote(tokens, j, limit)
+            if _opens_a_quotation(tokens, j, close, limit):
+                return cue_end, j, j + 1
+            quote = j if quote is None else quote
+            inside_name_until = close if close is not None else inside_name_until
     return (cue_end, quote, quote + 1) if quote is not None else None
+
+
+def _closing_quote(tokens: list[Token], j: int, limit: int) -> int | None:
+    return next((i for i in range(j + 1, limit) if tokens[i].text in _CLOSING_QUOTES), None)
+
+
+def _opens_a_quotation(tokens: list[Token], j: int, close: int | None, limit: int) -> bool:
+    """An opening quote starts a quotation, not a quoted name: ويرى الخبراء في "ميرابو" أن
+    quotes a name (a few words, then the sentence goes on); قال كاظمي "نجلس هنا ..." quotes
+    speech (long, or running to the end of the sentence)."""
+    if close is None:
+        return True
+    words = sum(t.is_word for t in tokens[j + 1 : close])
+    return words > _QUOTED_NAME_WORDS or close + 1 >= limit
 
 
 def _is_complementizer(token: Token, lexicon: Cues) -> bool:
@@ -392,7 +417,10 @@ def _phrase_party(
     lo, hi = region[0].start, region[-1].end
     inside = [m for m in sent.mentions if lo <= m.start < hi and m.entry.type in _SPEAKER_TYPES]
     people = [m for m in inside if m.entry.type == "PER"]
-    if people:
+    first_phrase_end = next((t.start for t in region if t.text in _CLAUSE_BREAKS), hi)
+    # وزير الخارجية، أنتوني بلينكن: a role, then the person. مريم فارفيد، المشرفة على ...:
+    # an unknown name first, then her role; a person found later is someone else.
+    if people and (words[0].folded in lexicon.roles or people[0].start < first_phrase_end):
         return _party(people[0], how)
     if inside and inside[0].start <= words[0].end:
         return _party(inside[0], how)

@@ -157,3 +157,24 @@ def test_a_participle_speaks_for_the_subject_of_its_sentence() -> None:
     assert second.speaker is not None
     assert second.speaker.text == "الولايات المتحدة"
     assert second.speaker.resolved_from == "continuation"
+
+
+def test_a_quoted_name_does_not_open_the_content() -> None:
+    text = 'ويرى الخبراء في "ميرابو سيكيوريتيز" بجنيف أن الجلسة ستكون مهمة جدا.'
+    [claim] = claims(text)
+    assert content(text, claim) == "الجلسة ستكون مهمة جدا"
+
+
+def test_a_quotation_opens_before_a_complementizer_inside_it() -> None:
+    text = 'وقال خبير اقتصادي "حين تحدد سقفا للسعر عليك أن تكون قادرا على الالتزام به".'
+    [claim] = claims(text)
+    assert content(text, claim).startswith("حين تحدد سقفا")
+    assert claim.speaker is not None
+    assert claim.speaker.text == "خبير اقتصادي"
+
+
+def test_a_name_before_its_role_is_the_speaker() -> None:
+    text = "وتوصي مريم فارفيد، المشرفة على الدراسة في جامعة هارفارد، بتقليل تناول اللحوم."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "مريم فارفيد"
