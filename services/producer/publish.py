@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -25,8 +26,13 @@ async def publish(
     topic: str,
     source: str = "urn:rasd:producer",
     progress: Callable[[PublishReport], None] | None = None,
+    interval: float = 0.0,
 ) -> PublishReport:
-    """Send every accepted article; collect rejections. Waits until the broker acknowledged all."""
+    """Send every accepted article; collect rejections. Waits until the broker acknowledged all.
+
+    ``interval`` paces the sends (seconds between articles), e.g. to measure latency at a
+    steady rate instead of under a burst.
+    """
     report = PublishReport()
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap,
@@ -48,6 +54,8 @@ async def publish(
                     )
                 )
                 report.published.append(item.article.id)
+                if interval:
+                    await asyncio.sleep(interval)
             else:
                 report.rejected.append(item)
             if progress is not None:
