@@ -15,6 +15,7 @@ from typing import Any
 import click
 import orjson
 
+from services.clitools import gold_arguments, load_gold
 from services.localkafka import REPO
 from services.ner_cli import eval_ner, eval_ner_articles, train_group
 
@@ -278,12 +279,7 @@ eval_group.add_command(eval_ner_articles)
 
 
 @eval_group.command(name="clean")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--articles",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of the article files [default: articles/ beside GOLD]",
-)
+@gold_arguments
 @click.option(
     "--html",
     "prefer_html",
@@ -293,32 +289,19 @@ eval_group.add_command(eval_ner_articles)
 def eval_clean(gold: Path, articles: Path | None, prefer_html: bool) -> None:
     """Token precision/recall/F1 of kept text vs gold body lines, overall and per outlet."""
     from services.evaluation.cleaning import evaluate_cleaning, format_report
-    from services.evaluation.gold import read_gold
 
-    try:
-        report = evaluate_cleaning(read_gold(gold, articles), prefer_html=prefer_html)
-    except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = evaluate_cleaning(load_gold(gold, articles), prefer_html=prefer_html)
     for line in format_report(report):
         click.echo(line)
 
 
 @eval_group.command(name="claims")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--articles",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of the article files [default: articles/ beside GOLD]",
-)
+@gold_arguments
 def eval_claims(gold: Path, articles: Path | None) -> None:
     """Claim detection P/R/F1 per kind; speaker, cue and quantity accuracy on matched claims."""
     from services.evaluation.claims import evaluate_claims, format_claims
-    from services.evaluation.gold import read_gold
 
-    try:
-        report = evaluate_claims(read_gold(gold, articles))
-    except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = evaluate_claims(load_gold(gold, articles))
     for line in format_claims(report):
         click.echo(line)
 

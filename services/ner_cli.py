@@ -18,6 +18,8 @@ from pathlib import Path
 
 import click
 
+from services.clitools import gold_arguments, load_gold
+
 DEFAULT_DATA = Path("../shared/data/ner")
 
 
@@ -204,24 +206,12 @@ def eval_ner(conll: Path, model: Path | None, last_fraction: float | None) -> No
 
 
 @click.command(name="ner-articles")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--articles",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of the article files [default: articles/ beside GOLD]",
-)
+@gold_arguments
 @click.option("--errors", is_flag=True, help="List missed and spurious pairs per file")
 def eval_ner_articles(gold: Path, articles: Path | None, errors: bool) -> None:
     """Distinct (surface, type) entity pairs per article vs gold: P/R/F1 per type and micro."""
-    from services.evaluation.gold import read_gold
-    from services.evaluation.ner import (
-        evaluate_articles,
-        format_article_report,
-    )
+    from services.evaluation.ner import evaluate_articles, format_article_report
 
-    try:
-        report = evaluate_articles(read_gold(gold, articles))
-    except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = evaluate_articles(load_gold(gold, articles))
     for line in format_article_report(report, errors=errors):
         click.echo(line)
