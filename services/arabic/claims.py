@@ -45,6 +45,7 @@ class Cues:
     quoted_via: dict[str, str]  # lemma -> particle after which the real speaker comes
     non_speakers: frozenset[str]
     strict: frozenset[str]  # lemmas whose content opens only through a governed particle
+    object_ma: frozenset[str]  # lemmas whose content may open at ما (نفى ما تردد)
     roles: frozenset[str]  # words that open a title phrase (وزير، المتحدث، رئيس ...)
     title_cutters: frozenset[str]
     speech_events: frozenset[str]
@@ -77,6 +78,7 @@ def cues() -> Cues:
         quoted_via={fold(k): fold(v) for k, v in data["quoted_via"].items()},
         non_speakers=frozenset(fold(w) for w in data["non_speakers"]),
         strict=frozenset(fold(k) for k, v in data["verbs"].items() if v.get("strict")),
+        object_ma=frozenset(fold(k) for k, v in data["verbs"].items() if v.get("object_ma")),
         title_cutters=frozenset(fold(w) for w in data["title_cutters"]),
         roles=frozenset(fold(w) for w in data["roles"]),
         speech_events=frozenset(fold(w) for w in data["speech_events"]),
@@ -202,6 +204,12 @@ def _is_duration(text: str, quantity: FoundQuantity) -> bool:
     return fold(text[quantity.what[0] : quantity.what[1]]) in _TIME_UNITS
 
 
+def _is_question(text: str, end: int) -> bool:
+    """The content ends in a question mark (maybe inside quotes): a question claims nothing."""
+    tail = text[end : end + 3].lstrip(' "”»')
+    return tail[:1] in ("؟", "?")
+
+
 def _has_words(text: str, at_least: int = 2) -> bool:
     """A claim's content says something: at least two words, not a stray quote or number."""
     return sum(1 for w in text.split() if any(c.isalpha() for c in w)) >= at_least
@@ -262,7 +270,7 @@ def _statements(
             continue
         end = sent.tokens[limit].start if limit < len(sent.tokens) else sent.span[1]
         start, end = _trim(sent.text, sent.tokens[opening.content].start, end)
-        if not _has_words(sent.text[start:end]):
+        if not _has_words(sent.text[start:end]) or _is_question(sent.text, end):
             continue
         cue_token = sent.tokens[opening.cue]
         cue = sent.text[cue_token.start : sent.tokens[opening.cue_end - 1].end]
@@ -317,8 +325,10 @@ def _content_opening(
                 return cue_end, j, j + 2
             return cue_end, j, j + 1
         glued_b = "ب" in governed and token.folded.startswith("ب") and len(token.folded) > 3
-        if glued_b and j > k + 1 and token.start not in mention_starts:
-            return cue_end, j, j
+        if glued_b and token.start not in mention_starts:
+            return cue_end, j, j  # يهدد بالانتقال، أوصى خبراء بالحذر
+        if lemma in lexicon.object_ma and token.folded == "ما" and j > k + 1:
+            return cue_end, j, j  # نفى الوزير ما تردد عن زيارته
         if j > k + 1 and token.text in _OPENING_QUOTES and not strict:
             close = _closing_quote(tokens, j, limit)
             if _opens_a_quotation(tokens, j, close, limit):

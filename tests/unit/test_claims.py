@@ -178,3 +178,21 @@ def test_a_name_before_its_role_is_the_speaker() -> None:
     [claim] = claims(text)
     assert claim.speaker is not None
     assert claim.speaker.text == "مريم فارفيد"
+
+
+def test_a_question_claims_nothing() -> None:
+    assert claims('وقال المحللون "إلى أين سيصل التراجع؟" في تقريرهم.') == []
+
+
+def test_a_denial_of_what_was_said() -> None:
+    text = "ونفى وزير البترول ما تردد عن زيارة مزمعة له إلى إيران."
+    [claim] = claims(text)
+    assert content(text, claim) == "ما تردد عن زيارة مزمعة له إلى إيران"
+    assert claim.speaker is not None
+    assert claim.speaker.text == "وزير البترول"
+
+
+def test_a_threat_right_after_its_verb() -> None:
+    text = "والطبيب الذي يهدد بالانتقال للقطاع الخاص يعلم أن الرواتب هناك أقل."
+    [claim] = claims(text)
+    assert content(text, claim).startswith("بالانتقال للقطاع الخاص")
