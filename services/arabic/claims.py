@@ -32,6 +32,9 @@ _CLAUSE_BREAKS: Final = frozenset("،,؛;")
 _OPENING_QUOTES: Final = frozenset('"“«')
 _CLOSING_QUOTES: Final = frozenset('"”»')
 _QUOTED_NAME_WORDS: Final = 4
+# The content opens within this many tokens of the cue; further away, the cue was not
+# introducing it (ويُعتبر هذا الاتفاق الفرصة الأخيرة ... أوضح نتنياهو أنه: أوضح introduces it).
+_MAX_REGION_TOKENS: Final = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +315,7 @@ def _content_opening(
     cue_end = k + 1
     quote: int | None = None
     inside_name_until = -1  # index of the closing quote of a quoted name being skipped
-    for j in range(k + 1, limit):
+    for j in range(k + 1, min(limit, k + 1 + _MAX_REGION_TOKENS)):
         token = tokens[j]
         if j <= inside_name_until:
             continue

@@ -196,3 +196,14 @@ def test_a_threat_right_after_its_verb() -> None:
     text = "والطبيب الذي يهدد بالانتقال للقطاع الخاص يعلم أن الرواتب هناك أقل."
     [claim] = claims(text)
     assert content(text, claim).startswith("بالانتقال للقطاع الخاص")
+
+
+def test_a_far_away_complementizer_belongs_to_the_nearer_cue() -> None:
+    text = (
+        "ويُعتبر هذا الاتفاق الفرصة الأخيرة لتجنب الهجوم المحتمل على المدينة الحدودية في الجنوب "
+        "خلال الأسابيع المقبلة، وعلى الرغم من ذلك أوضح نتنياهو للرئيس الأمريكي أنه لن يتراجع."
+    )
+    [claim] = claims(text)
+    assert claim.cue == "أوضح"
+    assert claim.speaker is not None
+    assert claim.speaker.text == "نتنياهو"
