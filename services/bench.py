@@ -19,7 +19,7 @@ from services.arabic.analyze import quantities_in
 from services.arabic.claims import find_claims
 from services.arabic.entities import find_entities
 from services.arabic.tokenize import tokenize
-from services.consumer.reader import Received, collect
+from services.consumer.reader import AllEnriched, collect
 from services.contracts.events import CleanArticle, RawArticle
 from services.enricher.pipeline import clean_article, enrich_article, warm_up
 from services.enricher.settings import Settings
@@ -172,7 +172,7 @@ def _through_kafka(
             bootstrap,
             [settings.topic_raw, settings.topic_enriched],
             within=timeout,
-            done=_EnrichedTracker(settings.topic_enriched, wanted),
+            done=AllEnriched(settings.topic_enriched, wanted),
         )
     )
     wall = time.perf_counter() - started
@@ -183,22 +183,6 @@ def _through_kafka(
         if e.topic == settings.topic_enriched and e.key in wanted and e.key in raw_ts
     )
     return wall, latencies
-
-
-class _EnrichedTracker:
-    """``done`` for collect(): every wanted article and every article split off one of them is
-    enriched. Looks at each event once (collect passes the growing list each time)."""
-
-    def __init__(self, topic: str, wanted: set[str]) -> None:
-        self.topic, self.expected, self.seen, self.read = topic, set(wanted), set[str](), 0
-
-    def __call__(self, events: list[Received]) -> bool:
-        for event in events[self.read :]:
-            if event.topic == self.topic and event.key is not None:
-                self.seen.add(event.key)
-                self.expected |= {a["id"] for a in event.json()["appended"]}
-        self.read = len(events)
-        return self.expected <= self.seen
 
 
 def _percentiles(latencies: list[float]) -> str:

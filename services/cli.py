@@ -6,9 +6,6 @@ import asyncio
 import contextlib
 import os
 import sys
-import time
-import uuid
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -304,37 +301,6 @@ def eval_claims(gold: Path, articles: Path | None) -> None:
     report = evaluate_claims(load_gold(gold, articles))
     for line in format_claims(report):
         click.echo(line)
-
-
-def unique_suffix() -> str:
-    return f"{int(time.time())}-{uuid.uuid4().hex[:6]}"
-
-
-def summarize(enriched: list[dict[str, Any]]) -> list[str]:
-    """Short human summary of enriched events (used by the demo)."""
-    lines = []
-    for art in enriched:
-        kinds = Counter(b["kind"] for b in art["removed"])
-        lines.append(f"• {art['id']}  {art.get('title') or '(no title)'}")
-        lines.append(
-            f"    body: {len(art['text'].split())} words in {len(art['paragraphs'])} paragraphs; "
-            f"removed: {dict(kinds) or 'nothing'}; appended: {len(art['appended'])}"
-            + (f"; split from {art['parent_id']}" if art.get("parent_id") else "")
-        )
-        ents = ", ".join(f"{e['canonical']} ({e['type']})" for e in art["entities"][:10])
-        lines.append(f"    entities ({len(art['entities'])}): {ents}")
-        for claim in art["claims"][:4]:
-            who = (
-                (claim["speaker"] or {}).get("text")
-                or (claim["according_to"] or {}).get("text")
-                or "—"
-            )
-            lines.append(
-                f"    claim [{claim['kind']}] {who} {claim['cue'] or ''}: {claim['content'][:80]}"
-            )
-        if len(art["claims"]) > 4:
-            lines.append(f"    … and {len(art['claims']) - 4} more claims")
-    return lines
 
 
 if __name__ == "__main__":

@@ -6,11 +6,12 @@ import asyncio
 import os
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from services.consumer.reader import Received, collect
+from services.consumer.reader import AllEnriched, Received, collect
 from services.enricher.settings import Settings
 from services.enricher.topics import ensure_topics
 from services.localkafka import REPO, LocalKafka, LocalWorker, free_port, start_local_kafka
@@ -64,7 +65,7 @@ def run_demo(seeds: Path, *, timeout: float, echo: Echo) -> int:
             collect(
                 bootstrap,
                 [settings.topic_enriched],
-                done=lambda ev: _all_enriched(ev, wanted),
+                done=AllEnriched(settings.topic_enriched, wanted),
                 within=timeout,
             )
         )
@@ -73,8 +74,6 @@ def run_demo(seeds: Path, *, timeout: float, echo: Echo) -> int:
             echo(f"✗ only {len(enriched)} enriched event(s) after {timeout:.0f}s; worker log:")
             echo(worker.log_tail())
             return 1
-        from services.cli import summarize
-
         echo(f"▶ {len(enriched)} enriched event(s) on {settings.topic_enriched}:")
         for line in summarize(list(enriched.values())):
             echo(line)
@@ -99,13 +98,31 @@ def _latest_by_id(events: list[Received]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _all_enriched(events: list[Received], wanted: set[str]) -> bool:
-    """Every published article and every article split off one of them has been enriched."""
-    seen = _latest_by_id(events)
-    expected = set(wanted)
-    for article in seen.values():
-        expected |= {a["id"] for a in article["appended"]}
-    return expected <= set(seen)
+def summarize(enriched: list[dict[str, Any]]) -> list[str]:
+    """Short human summary of enriched events."""
+    lines = []
+    for art in enriched:
+        kinds = Counter(b["kind"] for b in art["removed"])
+        lines.append(f"• {art['id']}  {art.get('title') or '(no title)'}")
+        lines.append(
+            f"    body: {len(art['text'].split())} words in {len(art['paragraphs'])} paragraphs; "
+            f"removed: {dict(kinds) or 'nothing'}; appended: {len(art['appended'])}"
+            + (f"; split from {art['parent_id']}" if art.get("parent_id") else "")
+        )
+        ents = ", ".join(f"{e['canonical']} ({e['type']})" for e in art["entities"][:10])
+        lines.append(f"    entities ({len(art['entities'])}): {ents}")
+        for claim in art["claims"][:4]:
+            who = (
+                (claim["speaker"] or {}).get("text")
+                or (claim["according_to"] or {}).get("text")
+                or "—"
+            )
+            lines.append(
+                f"    claim [{claim['kind']}] {who} {claim['cue'] or ''}: {claim['content'][:80]}"
+            )
+        if len(art["claims"]) > 4:
+            lines.append(f"    … and {len(art['claims']) - 4} more claims")
+    return lines
 
 
 def _metric_lines(port: int) -> list[str]:

@@ -105,3 +105,19 @@ async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
         return {tp.partition: off for tp, off in ends.items()}
     finally:
         await consumer.stop()
+
+
+class AllEnriched:
+    """``done`` for collect(): every wanted article, and every article split off one of them, is
+    enriched. Looks at each event once (collect passes the growing list each time)."""
+
+    def __init__(self, topic: str, wanted: set[str]) -> None:
+        self.topic, self.expected, self.seen, self.read = topic, set(wanted), set[str](), 0
+
+    def __call__(self, events: list[Received]) -> bool:
+        for event in events[self.read :]:
+            if event.topic == self.topic and event.key is not None:
+                self.seen.add(event.key)
+                self.expected |= {a["id"] for a in event.json()["appended"]}
+        self.read = len(events)
+        return self.expected <= self.seen
