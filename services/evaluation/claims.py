@@ -20,6 +20,7 @@ from services.arabic.normalize import fold, matching_form
 from services.contracts.events import Claim, RawArticle
 from services.enricher.pipeline import appended_articles, clean_article, enrich_article
 from services.evaluation.gold import GoldArticle
+from services.evaluation.scores import f1, ratio
 
 _WORD = re.compile(r"\w+")
 
@@ -32,16 +33,15 @@ class Counts:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
+        return ratio(self.matched, self.predicted, empty=0.0)
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
+        return ratio(self.matched, self.gold, empty=0.0)
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1(self.precision, self.recall)
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Ratio:
 
     @property
     def value(self) -> float:
-        return self.right / self.total if self.total else 0.0
+        return ratio(self.right, self.total, empty=0.0)
 
 
 @dataclass
@@ -200,17 +200,17 @@ def format_claims(report: ClaimReport) -> list[str]:
     ]
     lines.append(row("all (any kind)", report.detection))
     lines += [row(f"  {kind}", counts) for kind, counts in sorted(report.per_kind.items())]
-    for name, ratio in (
+    for name, share in (
         ("kind accuracy", report.kind),
         ("speaker accuracy", report.speaker),
         ("cue accuracy", report.cue),
         ("according_to accuracy", report.according_to),
         ("quantity values exact", report.quantity_values),
     ):
-        lines.append(f"{name:<22} {ratio.value:>9.3f}   ({ratio.right}/{ratio.total} matched)")
+        lines.append(f"{name:<22} {share.value:>9.3f}   ({share.right}/{share.total} matched)")
     lines.append("precision by confidence (should rise with it):")
-    for level, ratio in sorted(report.by_confidence.items(), reverse=True):
+    for level, share in sorted(report.by_confidence.items(), reverse=True):
         lines.append(
-            f"  confidence {level:<10} {ratio.value:>9.3f}   ({ratio.right}/{ratio.total})"
+            f"  confidence {level:<10} {share.value:>9.3f}   ({share.right}/{share.total})"
         )
     return lines

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from services.arabic.analyze import clean
 from services.arabic.normalize import clean_surface, fold
 from services.evaluation.gold import GoldArticle
+from services.evaluation.scores import f1, ratio
 
 _WORD = re.compile(r"\w+")
 
@@ -40,20 +41,19 @@ class Score:
 
     @property
     def precision(self) -> float:
-        return self.overlap / self.kept if self.kept else 1.0
+        return ratio(self.overlap, self.kept, empty=1.0)
 
     @property
     def recall(self) -> float:
-        return self.overlap / self.body if self.body else 1.0
+        return ratio(self.overlap, self.body, empty=1.0)
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1(self.precision, self.recall)
 
     @property
     def boilerplate_removed(self) -> float:
-        return 1 - self.boilerplate_kept / self.boilerplate if self.boilerplate else 1.0
+        return 1 - ratio(self.boilerplate_kept, self.boilerplate, empty=0.0)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from pathlib import Path
 from services.arabic.ner import TYPES, Tagger, spans_from_labels
 from services.arabic.normalize import fold
 from services.evaluation.gold import GoldArticle
+from services.evaluation.scores import f1, ratio
 
 ARTICLE_TYPES = ("PER", "ORG", "LOC")
 
@@ -43,9 +44,9 @@ class NerScores:
             tp, fp, fn = sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values())
         else:
             tp, fp, fn = self.tp[kind], self.fp[kind], self.fn[kind]
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+        p = ratio(tp, tp + fp, empty=0.0)
+        r = ratio(tp, tp + fn, empty=0.0)
+        return p, r, f1(p, r)
 
     @property
     def micro_f1(self) -> float:
