@@ -294,13 +294,18 @@ def eval_clean(gold: Path, articles: Path | None, prefer_html: bool) -> None:
 
 @eval_group.command(name="claims")
 @gold_arguments
-def eval_claims(gold: Path, articles: Path | None) -> None:
+@click.option("--errors", is_flag=True, help="Also list every miss, spurious claim and mismatch")
+def eval_claims(gold: Path, articles: Path | None, errors: bool) -> None:
     """Claim detection P/R/F1 per kind; speaker, cue and quantity accuracy on matched claims."""
     from services.evaluation.claims import evaluate_claims, format_claims
 
     report = evaluate_claims(load_gold(gold, articles))
     for line in format_claims(report):
         click.echo(line)
+    if errors:
+        click.echo(f"errors ({len(report.errors)}):")
+        for line in report.errors:
+            click.echo(f"  {line}")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ class Cues:
     roles: frozenset[str]  # words that open a title phrase (وزير، المتحدث، رئيس ...)
     title_cutters: frozenset[str]
     speech_events: frozenset[str]
+    sayings: frozenset[str]  # قوله، تأكيدها ...: a verbal noun of speech with a pronoun
     sources: dict[str, tuple[tuple[str, ...], ...]]  # first word -> phrases, longest first
 
 
@@ -68,9 +69,13 @@ def cues() -> Cues:
         for form in (lemma, stem + "ت", stem + "وا", lemma + "ا", *map(fold, spec["present"])):
             lemma_of.setdefault(form, lemma)
     participle_lemmas = {fold(k): fold(v) for k, v in data["participle_lemmas"].items()}
-    participles = frozenset(fold(p) for p in data["participles"])
-    for form in participles:
-        lemma_of.setdefault(form, participle_lemmas.get(form, form))
+    participle_forms: dict[str, str] = {}  # any participle form -> its masculine singular
+    for masculine in map(fold, data["participles"]):
+        for form in _participle_forms(masculine):
+            participle_forms.setdefault(form, masculine)
+    participles = frozenset(participle_forms)
+    for form, masculine in participle_forms.items():
+        lemma_of.setdefault(form, participle_lemmas.get(masculine, masculine))
     return Cues(
         lemma_of=lemma_of,
         governs=governs,
@@ -85,8 +90,21 @@ def cues() -> Cues:
         title_cutters=frozenset(fold(w) for w in data["title_cutters"]),
         roles=frozenset(fold(w) for w in data["roles"]),
         speech_events=frozenset(fold(w) for w in data["speech_events"]),
+        sayings=frozenset(
+            fold(noun) + suffix for noun in data["sayings"] for suffix in ("ه", "ها", "هم", "هما")
+        ),
         sources=_by_first_word(tuple(fold(s).split()) for s in data["sources"]),
     )
+
+
+def _participle_forms(masculine: str) -> tuple[str, ...]:
+    """Feminine and plural forms of a folded accusative participle: مؤكدا -> مؤكده، مؤكدين
+    (مضيفين "لا نعتقد ذلك": the experts keep speaking). The feminine plural is left out: لافتات
+    and داعيات are mostly nouns (banners, preachers)."""
+    if not masculine.endswith("ا"):
+        return (masculine,)
+    base = masculine[:-1]
+    return (masculine, base + "ه", base + "ين")
 
 
 def _by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -145,6 +163,7 @@ def find_claims(
     quantity_starts = [q.start for q in quantities]
     claims: list[ClaimFound] = []
     last_speaker: PartyFound | None = None
+    previous: tuple[int, int] | None = None
     for s_start, s_end in sentences:
         sent = _Sentence(
             text,
@@ -152,18 +171,23 @@ def find_claims(
             tokens[bisect_left(token_starts, s_start) : bisect_left(token_starts, s_end)],
             mentions[bisect_left(mention_starts, s_start) : bisect_left(mention_starts, s_end)],
         )
+        retro = _retro_attribution(sent, lexicon) if previous else None
+        if retro is not None and previous is not None:
+            claims = _attribute_previous(text, claims, previous, *retro)
+            last_speaker = retro[1]
+        previous = (s_start, s_end)
         in_sentence = quantities[
             bisect_left(quantity_starts, s_start) : bisect_left(quantity_starts, s_end)
         ]
         if all(_is_duration(text, q) for q in in_sentence):
             in_sentence = []  # "مدة ستة أسابيع" alone makes no numeric claim
-        found = _statements(sent, lexicon, last_speaker) or _sourced(sent, lexicon)
+        found, last_speaker = _statements(sent, lexicon, last_speaker)
+        found = found or _sourced(sent, lexicon)
         claimed: list[FoundQuantity] = []
         for claim in found:
             inside = [q for q in in_sentence if claim.content_start <= q.start < claim.content_end]
             claimed += inside
             claims.append(replace(claim, kind="numeric", quantities=inside) if inside else claim)
-            last_speaker = claim.speaker or last_speaker
         unclaimed = [q for q in in_sentence if q not in claimed]
         if unclaimed:
             # The outlet's own numbers: the sentence up to its first attributed claim.
@@ -186,6 +210,56 @@ def find_claims(
                 )
             )
     return claims
+
+
+_ANAPHORIC_OBJECT: Final = "ذلك"
+
+
+def _is_retrospective(tokens: list[Token], k: int) -> bool:
+    """ذكر ذلك رئيس البلدية: the cue's object ذلك points back to the previous sentence."""
+    return k + 1 < len(tokens) and tokens[k + 1].folded == _ANAPHORIC_OBJECT
+
+
+def _retro_attribution(sent: _Sentence, lexicon: Cues) -> tuple[str, PartyFound] | None:
+    """(cue, speaker) when the sentence opens by attributing the one before it (ذكر ذلك
+    رئيس البلدية المهندس عصام الملا في تصريح صحفي أمس، موضحا أن ...)."""
+    tokens = sent.tokens
+    k = next((i for i, t in enumerate(tokens) if t.is_word), None)
+    if k is None or not _is_retrospective(tokens, k) or k not in _cue_positions(sent, lexicon):
+        return None
+    if _stem(tokens[k]) in lexicon.participles:
+        return None
+    speaker = _phrase_party(sent, tokens[k + 2 :], lexicon, "name")
+    if speaker is None:
+        return None
+    return sent.text[tokens[k].start : tokens[k].end], speaker
+
+
+def _attribute_previous(
+    text: str,
+    claims: list[ClaimFound],
+    previous: tuple[int, int],
+    cue: str,
+    speaker: PartyFound,
+) -> list[ClaimFound]:
+    """The previous sentence's unattributed claims get ``speaker``; a sentence with no claim
+    becomes one statement."""
+    confidence = {"name": 0.9, "title": 0.8}.get(speaker.resolved_from, 0.7)
+    attributed = [
+        replace(c, speaker=speaker, cue=cue, confidence=confidence)
+        if c.sentence == previous and c.speaker is None and c.cue is None
+        else c
+        for c in claims
+    ]
+    if any(c.sentence == previous for c in claims):
+        return attributed
+    start, end = _trim(text, *previous)
+    if not _has_words(text[start:end]):
+        return attributed
+    return [
+        *attributed,
+        ClaimFound("statement", speaker, cue, start, end, None, [], previous, confidence),
+    ]
 
 
 # Durations say how long, not how many ("وقف إطلاق النار مدة ستة أسابيع"); alone in a sentence
@@ -249,9 +323,12 @@ def _openings(sent: _Sentence, lexicon: Cues) -> list[_Opening]:
     its content but not at a clause boundary (، وأشار / ، معتبرا), is part of that claim."""
     accepted: list[_Opening] = []
     tokens = sent.tokens
+    quoted = _inside_quotes(tokens)
     for k in _cue_positions(sent, lexicon):
-        if accepted and k < accepted[-1].content:
-            continue
+        if accepted and (k < accepted[-1].content or quoted[k]):
+            continue  # a cue inside a quotation is part of what is quoted (وشدد على "... ويحذر")
+        if _is_retrospective(tokens, k):
+            continue  # its content is the previous sentence
         at_boundary = k == 0 or tokens[k - 1].text in _CLAUSE_BREAKS or tokens[k].folded[0] in "وف"
         if accepted and not at_boundary and _stem(tokens[k]) not in lexicon.participles:
             continue
@@ -261,9 +338,25 @@ def _openings(sent: _Sentence, lexicon: Cues) -> list[_Opening]:
     return accepted
 
 
+def _inside_quotes(tokens: list[Token]) -> list[bool]:
+    """For each token, whether it stands inside a quotation (straight quotes toggle)."""
+    inside, flags = False, []
+    for token in tokens:
+        flags.append(inside)
+        if token.text in ("“", "«"):
+            inside = True
+        elif token.text in ("”", "»"):
+            inside = False
+        elif token.text == '"':
+            inside = not inside
+    return flags
+
+
 def _statements(
     sent: _Sentence, lexicon: Cues, last_speaker: PartyFound | None
-) -> list[ClaimFound]:
+) -> tuple[list[ClaimFound], PartyFound | None]:
+    """The sentence's statements, and who is speaking at its end (a question asks nothing
+    claimable but says who speaks next: وتساءل محللون "...؟" وإن اعتبروا أن ...)."""
     openings = _openings(sent, lexicon)
     claims: list[ClaimFound] = []
     according = _source_in(sent, lexicon) if openings else None
@@ -271,13 +364,15 @@ def _statements(
         limit = openings[n + 1].cue if n + 1 < len(openings) else len(sent.tokens)
         if opening.content >= limit:
             continue
-        end = sent.tokens[limit].start if limit < len(sent.tokens) else sent.span[1]
-        start, end = _trim(sent.text, sent.tokens[opening.content].start, end)
-        if not _has_words(sent.text[start:end]) or _is_question(sent.text, end):
+        start, end = _trim(sent.text, *_content_span(sent, opening, limit))
+        if not _has_words(sent.text[start:end]):
+            continue
+        speaker, source = _speaker(sent, opening, lexicon, claims, last_speaker)
+        last_speaker = speaker or last_speaker
+        if _is_question(sent.text, end):
             continue
         cue_token = sent.tokens[opening.cue]
         cue = sent.text[cue_token.start : sent.tokens[opening.cue_end - 1].end]
-        speaker, source = _speaker(sent, opening, lexicon, claims, last_speaker)
         confidence = {"name": 0.9, "title": 0.8, "continuation": 0.75, "pronoun": 0.7}.get(
             speaker.resolved_from if speaker else "", 0.5
         )
@@ -294,7 +389,21 @@ def _statements(
                 confidence,
             )
         )
-    return claims
+    return claims, last_speaker
+
+
+def _content_span(sent: _Sentence, opening: _Opening, limit: int) -> tuple[int, int]:
+    """From the first content token to the next cue or the sentence end; a quotation opened
+    right before the content ends at its closing quote."""
+    tokens = sent.tokens
+    end = tokens[limit].start if limit < len(tokens) else sent.span[1]
+    before = opening.content - 1
+    opens = before >= 0 and tokens[before].text in _OPENING_QUOTES
+    if opens and not _inside_quotes(tokens[: before + 1])[before]:  # a straight " may close
+        close = _closing_quote(tokens, before, limit)
+        if close is not None:
+            end = tokens[close].start
+    return tokens[opening.content].start, end
 
 
 def _content_opening(
@@ -332,11 +441,12 @@ def _content_opening(
             return cue_end, j, j  # يهدد بالانتقال، أوصى خبراء بالحذر
         if lemma in lexicon.object_ma and token.folded == "ما" and j > k + 1:
             return cue_end, j, j  # نفى الوزير ما تردد عن زيارته
-        if j > k + 1 and token.text in _OPENING_QUOTES and not strict:
+        if token.text in _OPENING_QUOTES and not strict:
             close = _closing_quote(tokens, j, limit)
             if _opens_a_quotation(tokens, j, close, limit):
-                return cue_end, j, j + 1
-            quote = j if quote is None else quote
+                return cue_end, j, j + 1  # وتابعوا "بالطبع، إن ...": no speaker in between
+            if j > k + 1:
+                quote = j if quote is None else quote
             inside_name_until = close if close is not None else inside_name_until
     return (cue_end, quote, quote + 1) if quote is not None else None
 
@@ -352,7 +462,8 @@ def _opens_a_quotation(tokens: list[Token], j: int, close: int | None, limit: in
     if close is None:
         return True
     words = sum(t.is_word for t in tokens[j + 1 : close])
-    return words > _QUOTED_NAME_WORDS or close + 1 >= limit
+    ends_sentence = not any(t.is_word for t in tokens[close + 1 : limit])
+    return words > _QUOTED_NAME_WORDS or ends_sentence
 
 
 def _is_complementizer(token: Token, lexicon: Cues) -> bool:
@@ -383,6 +494,9 @@ def _speaker(
         subject = _subject_before(sent, k)
         if subject is not None:
             return _party(subject, "name"), None
+        topic = _topic_before(sent, k, lexicon)
+        if topic is not None:
+            return topic, None
     elif not earlier:
         # واصلت الولايات شحن الأسلحة، مؤكدة أنها ...: the participle's subject is the main
         # clause's, the first named party of the sentence.
@@ -396,7 +510,7 @@ def _speaker(
         )
         if subject is not None:
             return _party(subject, "continuation"), None
-    previous = earlier[-1].speaker if earlier else last_speaker
+    previous = last_speaker
     if previous is None:
         return None, None
     continues = _lemma(tokens[k], lexicon) in lexicon.continuation or (
@@ -420,6 +534,16 @@ def _subject_before(sent: _Sentence, k: int) -> EntityMention | None:
     return None
 
 
+def _topic_before(sent: _Sentence, k: int, lexicon: Cues) -> PartyFound | None:
+    """The topic of أما ...، ف (أما الائتلاف الوطني، فقد دعا): the fronted subject."""
+    tokens = sent.tokens
+    resumed = tokens[k].folded.startswith("ف") or (k > 0 and tokens[k - 1].folded in _RESUMPTIVE)
+    if not resumed:
+        return None
+    at = next((i for i in range(k - 1, -1, -1) if tokens[i].folded == "اما"), None)
+    return None if at is None else _phrase_party(sent, tokens[at + 1 : k], lexicon, "name")
+
+
 def _phrase_party(
     sent: _Sentence, region: list[Token], lexicon: Cues, how: str
 ) -> PartyFound | None:
@@ -437,7 +561,9 @@ def _phrase_party(
         return _party(people[0], how)
     if inside and inside[0].start <= words[0].end:
         return _party(inside[0], how)
-    phrase_end = next((t.start for t in region if t.text in _CLAUSE_BREAKS), hi)
+    phrase_end = next(
+        (t.start for t in region if t.text in _CLAUSE_BREAKS or t.folded in lexicon.sayings), hi
+    )
     phrase = [t for t in words if t.end <= phrase_end]
     long_phrase = len(phrase) > _SHORT_TITLE_WORDS
     for n, token in enumerate(phrase[1:], start=1):

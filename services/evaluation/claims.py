@@ -68,6 +68,7 @@ class ClaimReport:
     quantity_values: Ratio = field(default_factory=Ratio)
     kind: Ratio = field(default_factory=Ratio)
     by_confidence: dict[float, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
+    errors: list[str] = field(default_factory=list)
 
 
 def _bare(text: str | None) -> str:
@@ -119,8 +120,13 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _snippet(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _score_text(
     report: ClaimReport,
+    label: str,
     text: str,
     sentences: list[tuple[int, int]],
     gold: list[dict[str, Any]],
@@ -135,14 +141,13 @@ def _score_text(
     for g in gold:
         report.per_kind[g["kind"]].gold += 1
         span = locate(text, g["content"], sentences)
-        if span is None:
-            continue
         candidates = [
             (i, c)
             for i, c in enumerate(predicted)
-            if i not in used and _overlaps(span, (c.content_start, c.content_end))
+            if span and i not in used and _overlaps(span, (c.content_start, c.content_end))
         ]
         if not candidates:
+            report.errors.append(f"{label} missed {g['kind']}: {_snippet(g['content'])}")
             continue
         candidates.sort(key=lambda ic: ic[1].kind != g["kind"])  # same kind first
         i, claim = candidates[0]
@@ -152,10 +157,13 @@ def _score_text(
         report.kind.add(claim.kind == g["kind"])
         if claim.kind == g["kind"]:
             report.per_kind[g["kind"]].matched += 1
-        report.speaker.add(
-            same_party(g.get("speaker"), claim.speaker.text if claim.speaker else None)
-        )
+        speaker = claim.speaker.text if claim.speaker else None
+        report.speaker.add(same_party(g.get("speaker"), speaker))
+        if not same_party(g.get("speaker"), speaker):
+            report.errors.append(f"{label} speaker {speaker!r}, gold {g.get('speaker')!r}")
         report.cue.add(same_cue(g.get("cue"), claim.cue))
+        if not same_cue(g.get("cue"), claim.cue):
+            report.errors.append(f"{label} cue {claim.cue!r}, gold {g.get('cue')!r}")
         if g.get("according_to") or claim.according_to:
             report.according_to.add(
                 same_party(
@@ -165,8 +173,18 @@ def _score_text(
         values = {q.value for q in claim.quantities}
         for q in g.get("quantities", []):
             report.quantity_values.add(float(q["value"]) in values)
+            if float(q["value"]) not in values:
+                report.errors.append(
+                    f"{label} quantity {sorted(values)}, gold {q['value']} in "
+                    f"{_snippet(g['content'])}"
+                )
     for claim in predicted:
         report.by_confidence[round(claim.confidence, 2)].add(claim.claim_id in matched_ids)
+        if claim.claim_id not in matched_ids:
+            report.errors.append(
+                f"{label} spurious {claim.kind} ({claim.confidence}): "
+                f"{_snippet(text[claim.content_start : claim.content_end])}"
+            )
 
 
 def evaluate_claims(articles: Iterable[GoldArticle]) -> ClaimReport:
@@ -180,10 +198,11 @@ def evaluate_claims(articles: Iterable[GoldArticle]) -> ClaimReport:
         glued = appended_articles(clean)
         if glued and article.data.get("appended_claims") is not None:
             pieces.append((clean_article(glued[0]), article.data["appended_claims"]))
-        for piece, gold in pieces:
+        for n, (piece, gold) in enumerate(pieces):
             enriched = enrich_article(piece)
             sentences = [(s.start, s.end) for s in piece.sentences]
-            _score_text(report, piece.text, sentences, gold, enriched.claims)
+            label = article.file + (" (appended)" if n else "")
+            _score_text(report, label, piece.text, sentences, gold, enriched.claims)
     return report
 
 

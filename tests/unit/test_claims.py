@@ -102,7 +102,7 @@ def test_reported_through_an_agency() -> None:
     text = "ونقلت وكالة رويترز عن مسؤول في الوزارة قوله إن الاتفاق قريب."
     [claim] = claims(text)
     assert claim.speaker is not None
-    assert claim.speaker.text == "مسؤول في الوزارة قوله"
+    assert claim.speaker.text == "مسؤول في الوزارة"
     assert claim.according_to is not None
     assert claim.according_to.text == "وكالة رويترز"
 
@@ -207,3 +207,60 @@ def test_a_far_away_complementizer_belongs_to_the_nearer_cue() -> None:
     assert claim.cue == "أوضح"
     assert claim.speaker is not None
     assert claim.speaker.text == "نتنياهو"
+
+
+def test_a_quotation_right_after_the_cue_has_no_speaker_inside_it() -> None:
+    text = 'وقال الوزير إن المحادثات مستمرة. وتابع "بالطبع، إن فشلت المفاوضات فسنعود إلى الحرب".'
+    first, second = claims(text)
+    assert second.speaker is not None
+    assert second.speaker.text == first.speaker.text if first.speaker else False
+    assert content(text, second).startswith("بالطبع")
+
+
+def test_a_cue_inside_a_quotation_is_part_of_it() -> None:
+    text = 'وشدد الاتحاد على "ضرورة وقف القتال، ويحذر كل من يعرقل الحل السياسي".'
+    [claim] = claims(text)
+    assert claim.cue == "وشدد"
+    assert "ويحذر" in content(text, claim)
+
+
+def test_a_plural_participle_continues_its_speakers() -> None:
+    text = 'ورأى المحللون أن الأسواق ستتعافى قريبا مضيفين "لا نتوقع انهيارا في الأسعار".'
+    first, second = claims(text)
+    assert second.cue == "مضيفين"
+    assert second.speaker is not None
+    assert first.speaker is not None
+    assert second.speaker.text == first.speaker.text == "المحللون"
+    assert content(text, second) == "لا نتوقع انهيارا في الأسعار"
+
+
+def test_the_topic_of_amma_speaks() -> None:
+    text = 'أما الاتحاد الأوروبي، فقد دعا في بيان جميع الأطراف إلى "ضبط النفس" فورا.'
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "الاتحاد الأوروبي"
+
+
+def test_dhakara_dhalika_attributes_the_sentence_before() -> None:
+    text = (
+        "أغلقت البلدية 12 مطعما مخالفا هذا الشهر. ذكر ذلك رئيس البلدية خالد العتيبي في تصريح "
+        "صحفي، مؤكدا أن الحملة مستمرة."
+    )
+    numeric, statement = claims(text)
+    assert numeric.kind == "numeric"
+    assert numeric.cue == "ذكر"
+    assert numeric.speaker is not None
+    assert numeric.speaker.text == "خالد العتيبي"
+    assert [q.value for q in numeric.quantities] == [12]
+    assert statement.cue == "مؤكدا"
+    assert statement.speaker is not None
+    assert statement.speaker.text == "خالد العتيبي"
+    assert content(text, statement) == "الحملة مستمرة"
+
+
+def test_a_question_names_who_speaks_next() -> None:
+    text = 'وتساءل المحللون "إلى أين ستصل الأسعار؟" لكنهم اعتبروا أن الارتفاع مؤقت.'
+    [claim] = claims(text)
+    assert claim.cue == "اعتبروا"
+    assert claim.speaker is not None
+    assert claim.speaker.text == "المحللون"
