@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from services.arabic.claims import ClaimFound, find_claims
 from services.arabic.entities import EntityMention, find_entities
@@ -65,5 +65,5 @@ def quantities_in(text: str) -> list[FoundQuantity]:
     for q in find_quantities(matching.folded):
         start, end = matching.span_to_source(q.start, q.end)
         what = matching.span_to_source(*q.what) if q.what else None
-        out.append(FoundQuantity(q.value, q.qualifier, q.unit, what, start, end))
+        out.append(replace(q, what=what, start=start, end=end))
     return out

@@ -132,6 +132,43 @@ class FoundQuantity:
     what: tuple[int, int] | None  # span of the counted noun
     start: int
     end: int
+    # Implied by a word, not written as a number (دورتين، دورة واحدة): on its own it makes no
+    # numeric claim, since duals and "one X" are mostly turns of phrase (حل الدولتين، في وقت واحد).
+    implied: bool = False
+
+
+# A noun counted by its form: a dual (دورتين = 2 courses) or a noun followed by واحد (= 1).
+# Feminine duals (-تين/-تان) are regular; a masculine dual is told apart from a sound plural only
+# for nouns whose plural is broken (جنديين is a dual; مسلحين is a plural).
+_MASCULINE_DUAL_STEMS: Final = tuple(
+    fold(w)
+    for w in (
+        *("شخص", "جندي", "طفل", "رجل", "شقيق", "قتيل", "جريح", "أسير", "صاروخ", "هدف"),
+        *("مقعد", "قرار", "حزب", "بلد", "ولد", "مبنى", "منزل", "بيت", "قارب", "مركب"),
+    )
+)
+_IMPLIED = re.compile(
+    r"(?<![^\W\d_])(?:و?[بل]?)"
+    r"(?:(?P<dual>(?!ال)[^\W\d_]{2,}ت(?:ين|ان)"
+    rf"|(?:{'|'.join(_MASCULINE_DUAL_STEMS)})(?:ين|ان))"
+    r"|(?P<one>[^\W\d_]{2,})\s+واحد[ه]?)(?![^\W\d_])"
+)
+_NOT_COUNTED_BY_ONE: Final = frozenset({"ان", "وقت", "صف", "صوت", "يد", "ال", "من"})
+
+
+def _implied_quantities(folded: str) -> list[FoundQuantity]:
+    found = []
+    for m in _IMPLIED.finditer(folded):
+        group = "dual" if m.group("dual") else "one"
+        words = {folded[m.start() : m.end(group)], m.group(group)}  # with and without و
+        if group == "one" and words & _NOT_COUNTED_BY_ONE:
+            continue
+        if found and not folded[found[-1].end : m.start()].strip():
+            continue  # the adjective agreeing with the counted noun: دورتين تدريبيتين
+        value = 2.0 if group == "dual" else 1.0
+        what = (m.start(group), m.end(group))
+        found.append(FoundQuantity(value, "exact", None, what, what[0], m.end(), implied=True))
+    return found
 
 
 def parse_number(digits: str, *, percent: bool = False) -> float:
@@ -191,7 +228,10 @@ def find_quantities(folded: str) -> list[FoundQuantity]:
         found.append(
             FoundQuantity(value, qualifier, "%" if percent else None, counted, m.start(), end)
         )
-    return found
+    for implied in _implied_quantities(folded):
+        if not any(q.start < implied.end and implied.start < q.end for q in found):
+            found.append(implied)
+    return sorted(found, key=lambda q: q.start)
 
 
 def _is_date(folded: str, start: int, digits: str | None, what: str | None) -> bool:

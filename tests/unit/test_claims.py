@@ -264,3 +264,9 @@ def test_a_question_names_who_speaks_next() -> None:
     assert claim.cue == "اعتبروا"
     assert claim.speaker is not None
     assert claim.speaker.text == "المحللون"
+
+
+def test_an_implied_count_alone_makes_no_numeric_claim() -> None:
+    assert claims("وشارك الوفد في دورتين تدريبيتين.") == []
+    [claim] = claims("أقامت الإدارة (10) دورات تنشيطية ودورتين تدريبيتين للمسعفين.")
+    assert sorted(q.value for q in claim.quantities) == [2, 10]

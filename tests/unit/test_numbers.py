@@ -36,6 +36,30 @@ def test_quantities(text: str, value: float, qualifier: str, what: str | None) -
     assert (text[counted[0] : counted[1]] if counted else None) == what
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "what"),
+    [
+        ("أسفر القصف عن مقتل شخصين", 2, "شخصين"),
+        ("أطلقت الفصائل صاروخين على المدينة", 2, "صاروخين"),
+        ("نظمت الجمعية ودورتين للمسعفين", 2, "دورتين"),
+        ("أقيمت دورة واحدة لإعداد المدربين", 1, "دورة"),
+    ],
+)
+def test_duals_and_one_imply_a_count(text: str, value: float, what: str) -> None:
+    [q] = quantities_in(text)
+    assert q.implied
+    assert q.value == value
+    assert q.what is not None
+    assert text[q.what[0] : q.what[1]] == what
+
+
+@pytest.mark.parametrize(
+    "text", ["دعا إلى حل الدولتين", "وصلوا في وقت واحد", "قتل عشرات المسلحين في الاشتباكات"]
+)
+def test_a_defined_dual_an_idiom_or_a_sound_plural_implies_no_count(text: str) -> None:
+    assert [q for q in quantities_in(text) if q.implied] == []
+
+
 def test_dates_and_years_are_not_quantities() -> None:
     assert quantities_in("بدأت الحرب في 7 أكتوبر عام 2023") == []
 
