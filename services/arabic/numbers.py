@@ -157,7 +157,7 @@ _NOT_COUNTED_BY_ONE: Final = frozenset({"ان", "وقت", "صف", "صوت", "ي�
 
 
 def _implied_quantities(folded: str) -> list[FoundQuantity]:
-    found = []
+    found: list[FoundQuantity] = []
     for m in _IMPLIED.finditer(folded):
         group = "dual" if m.group("dual") else "one"
         words = {folded[m.start() : m.end(group)], m.group(group)}  # with and without و
