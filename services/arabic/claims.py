@@ -493,7 +493,7 @@ def _speaker(
     if not participle:
         subject = _subject_before(sent, k)
         if subject is not None:
-            return _party(subject, "name"), None
+            return _party(sent, subject, "name"), None
         topic = _topic_before(sent, k, lexicon)
         if topic is not None:
             return topic, None
@@ -509,7 +509,7 @@ def _speaker(
             None,
         )
         if subject is not None:
-            return _party(subject, "continuation"), None
+            return _party(sent, subject, "continuation"), None
     previous = last_speaker
     if previous is None:
         return None, None
@@ -558,9 +558,9 @@ def _phrase_party(
     # وزير الخارجية، أنتوني بلينكن: a role, then the person. مريم فارفيد، المشرفة على ...:
     # an unknown name first, then her role; a person found later is someone else.
     if people and (words[0].folded in lexicon.roles or people[0].start < first_phrase_end):
-        return _party(people[0], how)
+        return _party(sent, people[0], how)
     if inside and inside[0].start <= words[0].end:
-        return _party(inside[0], how)
+        return _party(sent, inside[0], how)
     phrase_end = next(
         (t.start for t in region if t.text in _CLAUSE_BREAKS or t.folded in lexicon.sayings), hi
     )
@@ -578,8 +578,11 @@ def _phrase_party(
     return PartyFound(sent.text[start:end], start, end, None, "title" if how == "name" else how)
 
 
-def _party(mention: EntityMention, how: str) -> PartyFound:
-    return PartyFound(mention.text, mention.start, mention.end, mention.entry.entity_id, how)
+def _party(sent: _Sentence, mention: EntityMention, how: str) -> PartyFound:
+    name = mention.text
+    if name.startswith("ل") and sent.text[mention.start - 1 : mention.start] == "ل":
+        name = "ا" + name  # للأمم المتحدة = لـ + الأمم المتحدة: give back the elided alef
+    return PartyFound(name, mention.start, mention.end, mention.entry.entity_id, how)
 
 
 @dataclass(frozen=True, slots=True)
@@ -628,7 +631,7 @@ def _object_span(sent: _Sentence, where: _SourceAt) -> tuple[PartyFound | None, 
         after = next(
             (i for i in range(obj, len(tokens)) if tokens[i].start >= mention.end), len(tokens)
         )
-        return _party(mention, "source" if how == "source" else "name"), after
+        return _party(sent, mention, "source" if how == "source" else "name"), after
     end = obj
     while (
         end < len(tokens)

@@ -270,3 +270,9 @@ def test_an_implied_count_alone_makes_no_numeric_claim() -> None:
     assert claims("وشارك الوفد في دورتين تدريبيتين.") == []
     [claim] = claims("أقامت الإدارة (10) دورات تنشيطية ودورتين تدريبيتين للمسعفين.")
     assert sorted(q.value for q in claim.quantities) == [2, 10]
+
+
+def test_a_speaker_after_lil_gets_its_elided_alef_back() -> None:
+    [claim] = claims("وأيدت الدراسة نتائج سابقة للأمم المتحدة قالت إن الجوع يتفاقم.")
+    assert claim.speaker is not None
+    assert claim.speaker.text == "الأمم المتحدة"
