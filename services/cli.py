@@ -12,6 +12,7 @@ from typing import Any
 import click
 import orjson
 
+from services.checkworthy_cli import eval_checkworthiness, train_checkworthiness
 from services.clitools import gold_arguments, load_gold
 from services.localkafka import REPO
 from services.ner_cli import eval_ner, eval_ner_articles, train_group
@@ -271,8 +272,10 @@ def eval_group() -> None:
 
 # NER training and evaluation live in services/ner_cli.py (heavy imports only inside commands).
 main.add_command(train_group)
+train_group.add_command(train_checkworthiness)
 eval_group.add_command(eval_ner)
 eval_group.add_command(eval_ner_articles)
+eval_group.add_command(eval_checkworthiness)
 
 
 @eval_group.command(name="clean")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
+from services.arabic.checkworthy import check_worthiness
 from services.arabic.claims import ClaimFound, find_claims
 from services.arabic.entities import EntityMention, find_entities
 from services.arabic.html import extract_main_text
@@ -54,7 +55,10 @@ def extract(text: str, sentences: list[tuple[int, int]]) -> Extraction:
     tokens = tokenize(text)
     mentions = find_entities(text, tokens)
     quantities = quantities_in(text)
-    claims = find_claims(text, tokens, sentences, mentions, quantities)
+    claims = [
+        replace(c, check_worthiness=check_worthiness(c, text, mentions))
+        for c in find_claims(text, tokens, sentences, mentions, quantities)
+    ]
     return Extraction(tokens, mentions, quantities, claims)
 
 

@@ -134,6 +134,7 @@ class ClaimFound:
     quantities: list[FoundQuantity]
     sentence: tuple[int, int]
     confidence: float
+    check_worthiness: float = 0.0  # set by services.arabic.checkworthy once entities are known
 
 
 def _stem(token: Token) -> str:

@@ -151,6 +151,13 @@ class Claim(_Event):
     quantities: list[Quantity]
     sentence: TextSpan
     confidence: float = Field(ge=0.0, le=1.0)
+    check_worthiness: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="How worth fact-checking the claim is: numbers, named sources and assertions "
+        "rank high, opinions and appeals low (services/arabic/resources/checkworthy.json).",
+    )
 
 
 class EnrichedArticle(CleanArticle):

@@ -227,6 +227,7 @@ def _claim(article_id: str, text: str, c: ClaimFound) -> Claim:
         ],
         sentence=TextSpan(start=c.sentence[0], end=c.sentence[1]),
         confidence=c.confidence,
+        check_worthiness=c.check_worthiness,
     )
 
 
