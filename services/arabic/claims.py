@@ -31,6 +31,7 @@ _SHORT_TITLE_WORDS: Final = 6
 _CLAUSE_BREAKS: Final = frozenset("،,؛;")
 _OPENING_QUOTES: Final = frozenset('"“«')
 _CLOSING_QUOTES: Final = frozenset('"”»')
+_QUOTE_CHARS: Final = _OPENING_QUOTES | _CLOSING_QUOTES
 _QUOTED_NAME_WORDS: Final = 4
 # The content opens within this many tokens of the cue; further away, the cue was not
 # introducing it (ويُعتبر هذا الاتفاق الفرصة الأخيرة ... أوضح نتنياهو أنه: أوضح introduces it).
@@ -226,9 +227,12 @@ def _retro_attribution(sent: _Sentence, lexicon: Cues) -> tuple[str, PartyFound]
     رئيس البلدية المهندس عصام الملا في تصريح صحفي أمس، موضحا أن ...)."""
     tokens = sent.tokens
     k = next((i for i, t in enumerate(tokens) if t.is_word), None)
-    if k is None or not _is_retrospective(tokens, k) or k not in _cue_positions(sent, lexicon):
+    if k is None or not _is_retrospective(tokens, k):
         return None
-    if _stem(tokens[k]) in lexicon.participles:
+    stem = _stem(tokens[k])
+    if tokens[k].folded not in lexicon.lemma_of and stem not in lexicon.lemma_of:
+        return None
+    if stem in lexicon.participles:
         return None
     speaker = _phrase_party(sent, tokens[k + 2 :], lexicon, "name")
     if speaker is None:
@@ -324,7 +328,8 @@ def _openings(sent: _Sentence, lexicon: Cues) -> list[_Opening]:
     its content but not at a clause boundary (، وأشار / ، معتبرا), is part of that claim."""
     accepted: list[_Opening] = []
     tokens = sent.tokens
-    quoted = _inside_quotes(tokens)
+    has_quotes = not _QUOTE_CHARS.isdisjoint(sent.text[sent.span[0] : sent.span[1]])
+    quoted = _inside_quotes(tokens) if has_quotes else [False] * len(tokens)
     for k in _cue_positions(sent, lexicon):
         if accepted and (k < accepted[-1].content or quoted[k]):
             continue  # a cue inside a quotation is part of what is quoted (وشدد على "... ويحذر")

@@ -147,19 +147,22 @@ _MASCULINE_DUAL_STEMS: Final = tuple(
         *("مقعد", "قرار", "حزب", "بلد", "ولد", "مبنى", "منزل", "بيت", "قارب", "مركب"),
     )
 )
-_IMPLIED = re.compile(
+_DUAL = re.compile(
     r"(?<![^\W\d_])(?:و?[بل]?)"
-    r"(?:(?P<dual>(?!ال)[^\W\d_]{2,}ت(?:ين|ان)"
-    rf"|(?:{'|'.join(_MASCULINE_DUAL_STEMS)})(?:ين|ان))"
-    r"|(?P<one>[^\W\d_]{2,})\s+واحد[ه]?)(?![^\W\d_])"
+    r"(?P<dual>(?!ال)[^\W\d_]{2,}ت(?:ين|ان)"
+    rf"|(?:{'|'.join(_MASCULINE_DUAL_STEMS)})(?:ين|ان))(?![^\W\d_])"
 )
+_ONE = re.compile(r"(?<![^\W\d_])(?:و?[بل]?)(?P<one>[^\W\d_]{2,})\s+واحده?(?![^\W\d_])")
 _NOT_COUNTED_BY_ONE: Final = frozenset({"ان", "وقت", "صف", "صوت", "يد", "ال", "من"})
 
 
 def _implied_quantities(folded: str) -> list[FoundQuantity]:
     found: list[FoundQuantity] = []
-    for m in _IMPLIED.finditer(folded):
-        group = "dual" if m.group("dual") else "one"
+    matches = list(_DUAL.finditer(folded))
+    if "واحد" in folded:
+        matches = sorted([*matches, *_ONE.finditer(folded)], key=lambda m: m.start())
+    for m in matches:
+        group = "dual" if m.re is _DUAL else "one"
         words = {folded[m.start() : m.end(group)], m.group(group)}  # with and without و
         if group == "one" and words & _NOT_COUNTED_BY_ONE:
             continue
