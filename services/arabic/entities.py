@@ -111,6 +111,9 @@ _TITLES: Final = _folded_set(
     "السيدة الأستاذ العاهل ولي الإمام البابا الجنرال اللواء العميد العقيد المستشار القاضي "
     "الفنان الفنانة الكاتب الصحفي المتحدث رئيس وزير نائب زعيم قائد"
 )
+# A title or a kind of organization or place before a name is not part of it (gold convention):
+# الملك سلمان -> سلمان; وكالة فرانس برس -> فرانس برس (the mention still links to the entry).
+_DESCRIPTORS: Final = _TITLES | _MEDIA_TRIGGERS | _folded_set("شركة نادي فريق مدينة")
 _CONNECTORS: Final = _folded_set("بن بنت ابن آل عبد أبو أبي أم")
 _NISBA = re.compile(r"(?:ي|يه|يين|يون|يان|يتين|يا)$")
 
@@ -368,7 +371,16 @@ def _kb_candidates(
             i += 1
             continue
         entry, length, clitic_len = match
-        out.append(_Candidate(i, i + length - 1, clitic_len, entry.type, entry, 0))
+        first = i
+        if length > 1 and stems[-1] in _DESCRIPTORS:
+            # الملك سلمان، وكالة فرانس برس، شركة أرامكو السعودية: the name follows the title
+            inner = _longest_match(tokens, i + 1, kb, trusted_only=True)
+            if inner is not None and inner[1] >= length - 1:
+                entry, length, clitic_len = inner[0], inner[1] + 1, 0
+                first = i + 1
+            elif entry.type == "PER" and stems[-1] in _TITLES:
+                first, clitic_len = i + 1, 0
+        out.append(_Candidate(first, i + length - 1, clitic_len, entry.type, entry, 0))
         i += length
     return out
 
@@ -499,7 +511,7 @@ def _person_candidates(
                 continue
             if word in common or word in _NAME_STOP or word in _TITLES:
                 break
-            if word[:1] in "وفبلك" and word not in known:
+            if word not in known and _has_clitic(word, kb):
                 break
             if _NISBA.search(word) and _place_prefix(_NISBA.sub("", word.removeprefix("ال")), kb):
                 break  # أحمد المصري is a name, but not محمد السعودي قال
@@ -515,14 +527,52 @@ def _person_candidates(
     return out
 
 
-def _cut_person(tokens: list[Token], first: int, last: int) -> int:
+def _cut_person(tokens: list[Token], first: int, last: int, kb: KnowledgeBase) -> int:
     """Last token of a tagged person name, cut before a clitic-prefixed word (لمصر، والمدرب)."""
     known = _name_words()
     for k in range(first + 1, last + 1):
         word = tokens[k].folded
-        if word[:1] in "وفبلك" and word not in known and word not in _CONNECTORS:
+        if word not in known and word not in _CONNECTORS and _has_clitic(word, kb):
             return k - 1
     return last
+
+
+def _has_clitic(word: str, kb: KnowledgeBase) -> bool:
+    """The word reads as clitic + a word we know (لمصر، والمدرب، بالبيت), not as a foreign
+    name that merely starts with one of those letters (لولر، فينتورا، كونيل)."""
+    if word[:1] not in "وفبلك":
+        return False
+    if word[0] == "ك" and len(word) > 3 and not word[1:].startswith("ال"):
+        return False  # ك "like" glues to names rarely; كاظمي، كونيل are names
+    common = _vocab("common_words")
+    return any(
+        stem.startswith("ال") or stem in common or stem in kb.first_tokens or _possessed(stem)
+        for stem in strip_clitics(word)[1:]
+    )
+
+
+def _surname_after(text: str, tokens: list[Token], last: int, kb: KnowledgeBase) -> int:
+    """A tagged one-word person followed by a word no list knows is first name + surname
+    (جاسبر لولر، غانتر كونيل): transliterated surnames are out of every vocabulary."""
+    k = last + 1
+    if k >= len(tokens) or not tokens[k].is_word or _line_break(text, tokens[last], tokens[k]):
+        return last
+    word = tokens[k].folded
+    unknown = not (
+        word in _vocab("common_words")
+        or word in _name_words()
+        or word in _NAME_STOP
+        or word in _TITLES
+        or word.startswith("ال")
+        or any(stem in kb.first_tokens for stem in strip_clitics(word))
+        or _has_clitic(word, kb)
+    )
+    return k if unknown and not _possessed(word) and len(word) > 2 else last
+
+
+def _possessed(word: str) -> bool:
+    """Ends in a possessive pronoun (حربها، قادتهم): a common noun, not a name."""
+    return word.endswith(("ها", "هم", "هما", "كم", "نا"))
 
 
 def _trim(tokens: list[Token], first: int, last: int, kind: str) -> tuple[int, int]:
@@ -562,7 +612,9 @@ def _tagger_candidates(text: str, tokens: list[Token], kb: KnowledgeBase) -> lis
             if first > last:
                 continue
             if span.type == "PER":
-                last = _cut_person(tokens, first, last)
+                last = _cut_person(tokens, first, last, kb)
+                if last == first:
+                    last = _surname_after(text, tokens, last, kb)
             if not all(tokens[k].is_word or tokens[k].text[:1].isdigit() for k in (first, last)):
                 continue
             clitic = _tagged_clitic_length(tokens[first].folded, kb)

@@ -127,3 +127,32 @@ def test_entities_without_the_tagger_use_the_kb_only() -> None:
     text = "وقال محمد العبدالله في القاهرة"
     found = find_entities(text, tokenize(text), tagger=False)
     assert "القاهرة" in {m.text for m in found}
+
+
+def test_a_title_or_kind_before_a_known_name_is_left_out_but_links() -> None:
+    found = by_text("وصل الملك سلمان إلى القاهرة ثم أعلنت شركة أرامكو السعودية خفض الإنتاج")
+    assert "سلمان" in found
+    assert "الملك سلمان" not in found
+    assert "أرامكو السعودية" in found
+    assert found["أرامكو السعودية"][0] == "ORG"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("وقال الباحث فهد لولر إن النتائج مشجعة", "فهد لولر"),  # ل of لولر is no clitic
+        ("وقال الباحث فهد كونيل إن النتائج مشجعة", "فهد كونيل"),  # nor is ك of كونيل
+    ],
+)
+def test_a_surname_starting_like_a_clitic_stays_in_the_name(text: str, name: str) -> None:
+    assert name in by_text(text)
+
+
+def test_a_clitic_before_a_known_word_still_ends_the_name() -> None:
+    found = by_text("وقال فهد الغامدي لمصر إن الاتفاق قريب")
+    assert "فهد الغامدي" in found
+    assert not any("لمصر" in surface for surface in found)
+
+
+def test_a_tagged_first_name_takes_an_unknown_surname() -> None:
+    assert "جاسبر لولر" in by_text("وقال المحلل جاسبر لولر إن الأسواق تراجعت.")
