@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from services.arabic.normalize import fold
 
@@ -18,21 +18,33 @@ _CONJUNCTIONS = ("و", "ف")
 _PREPOSITIONS = ("ب", "ل", "ك")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A token and its folded form. A named tuple, not a frozen dataclass: articles have
+    thousands of tokens, and a frozen dataclass pays ``object.__setattr__`` per field."""
+
     text: str
     start: int
     end: int
     folded: str
-
-    @property
-    def is_word(self) -> bool:
-        return self.text[:1].isalpha()
+    is_word: bool  # starts with a letter
 
 
 def tokenize(text: str) -> list[Token]:
     """Words, numbers and punctuation marks of ``text`` with offsets; folding done once here."""
-    return [Token(m.group(), m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(text)]
+    out = []
+    folds = _FOLDS
+    if len(folds) > 200_000:  # bounded on endless streams of new words
+        folds.clear()
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        folded = folds.get(word)
+        if folded is None:
+            folded = folds[word] = fold(word)
+        out.append(Token(word, m.start(), m.end(), folded, word[:1].isalpha()))
+    return out
+
+
+_FOLDS: dict[str, str] = {}  # word -> folded: news repeats its words
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
