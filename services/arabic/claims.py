@@ -54,6 +54,7 @@ class Cues:
     title_cutters: frozenset[str]
     speech_events: frozenset[str]
     sayings: frozenset[str]  # قوله، تأكيدها ...: a verbal noun of speech with a pronoun
+    not_sources: frozenset[str]  # حسب الاتفاق: folded, without ال
     sources: dict[str, tuple[tuple[str, ...], ...]]  # first word -> phrases, longest first
 
 
@@ -91,6 +92,7 @@ def cues() -> Cues:
         title_cutters=frozenset(fold(w) for w in data["title_cutters"]),
         roles=frozenset(fold(w) for w in data["roles"]),
         speech_events=frozenset(fold(w) for w in data["speech_events"]),
+        not_sources=frozenset(fold(w) for w in data["not_sources"]),
         sayings=frozenset(
             fold(noun) + suffix for noun in data["sayings"] for suffix in ("ه", "ها", "هم", "هما")
         ),
@@ -177,6 +179,16 @@ def find_claims(
         if retro is not None and previous is not None:
             claims = _attribute_previous(text, claims, previous, *retro)
             last_speaker = retro[1]
+        trailing = _source_alone(sent, lexicon) if previous else None
+        if trailing is not None:
+            # '... حياة مئات آلاف الأشخاص". وفقا لـ"فرانس برس".': a source cut off by a period
+            claims = [
+                replace(c, according_to=trailing)
+                if c.sentence == previous and c.according_to is None
+                else c
+                for c in claims
+            ]
+            continue
         previous = (s_start, s_end)
         in_sentence = quantities[
             bisect_left(quantity_starts, s_start) : bisect_left(quantity_starts, s_end)
@@ -617,7 +629,7 @@ def _source_position(sent: _Sentence, lexicon: Cues) -> _SourceAt | None:
     return None
 
 
-def _object_span(sent: _Sentence, where: _SourceAt) -> tuple[PartyFound | None, int]:
+def _object_span(sent: _Sentence, where: _SourceAt, lexicon: Cues) -> tuple[PartyFound | None, int]:
     """The source named after a source phrase, and the index of the token just after it.
 
     ``بحسب ما ذكره مسؤول`` names a speaker, not a source: the party is then resolved "title".
@@ -652,6 +664,8 @@ def _object_span(sent: _Sentence, where: _SourceAt) -> tuple[PartyFound | None, 
     name = sent.text[start:stop]
     if skip and name.startswith("ل"):
         name = "ا" + name  # للسلطات = لـ + السلطات: give the article back its elided alef
+    if fold(name.split()[0]).removeprefix("ال") in lexicon.not_sources:
+        return None, obj  # حسب الاتفاق، بحسب الحاجة: a manner, not a source
     return PartyFound(name, start, stop, None, how), end
 
 
@@ -659,8 +673,21 @@ def _source_in(sent: _Sentence, lexicon: Cues) -> PartyFound | None:
     where = _source_position(sent, lexicon)
     if where is None:
         return None
-    party, _ = _object_span(sent, where)
+    party, _ = _object_span(sent, where, lexicon)
     return party if party is not None and party.resolved_from == "source" else None
+
+
+def _source_alone(sent: _Sentence, lexicon: Cues) -> PartyFound | None:
+    """The source when the sentence is nothing but a source phrase (وفقا لـ"فرانس برس".)."""
+    where = _source_position(sent, lexicon)
+    if where is None or any(
+        t.is_word and t.folded not in ("و", "ف") for t in sent.tokens[: where.at]
+    ):
+        return None
+    party, after = _object_span(sent, where, lexicon)
+    if party is None or party.resolved_from != "source":
+        return None
+    return party if not any(t.is_word for t in sent.tokens[after:]) else None
 
 
 def _sourced(sent: _Sentence, lexicon: Cues) -> list[ClaimFound]:
@@ -672,7 +699,7 @@ def _sourced(sent: _Sentence, lexicon: Cues) -> list[ClaimFound]:
     where = _source_position(sent, lexicon)
     if where is None:
         return []
-    party, after = _object_span(sent, where)
+    party, after = _object_span(sent, where, lexicon)
     if party is None:
         return []
     tokens = sent.tokens

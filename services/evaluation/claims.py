@@ -165,11 +165,12 @@ def _score_text(
         if not same_cue(g.get("cue"), claim.cue):
             report.errors.append(f"{label} cue {claim.cue!r}, gold {g.get('cue')!r}")
         if g.get("according_to") or claim.according_to:
-            report.according_to.add(
-                same_party(
-                    g.get("according_to"), claim.according_to.text if claim.according_to else None
+            source = claim.according_to.text if claim.according_to else None
+            report.according_to.add(same_party(g.get("according_to"), source))
+            if not same_party(g.get("according_to"), source):
+                report.errors.append(
+                    f"{label} according_to {source!r}, gold {g.get('according_to')!r}"
                 )
-            )
         values = {q.value for q in claim.quantities}
         for q in g.get("quantities", []):
             report.quantity_values.add(float(q["value"]) in values)

@@ -276,3 +276,16 @@ def test_a_speaker_after_lil_gets_its_elided_alef_back() -> None:
     [claim] = claims("وأيدت الدراسة نتائج سابقة للأمم المتحدة قالت إن الجوع يتفاقم.")
     assert claim.speaker is not None
     assert claim.speaker.text == "الأمم المتحدة"
+
+
+def test_a_manner_after_bihasab_is_no_source() -> None:
+    [claim] = claims("وتشتري مصر 400 ألف طن شهريا بحسب الاتفاق الموقع بين البلدين.")
+    assert claim.according_to is None
+
+
+def test_a_source_cut_off_by_a_period_attributes_the_sentence_before() -> None:
+    text = 'وقتل 12 شخصا في القصف. وفقا لـ"فرانس برس".'
+    [claim] = claims(text)
+    assert claim.kind == "numeric"
+    assert claim.according_to is not None
+    assert claim.according_to.text == "فرانس برس"
