@@ -50,6 +50,7 @@ class Cues:
     non_speakers: frozenset[str]
     strict: frozenset[str]  # lemmas whose content opens only through a governed particle
     object_ma: frozenset[str]  # lemmas whose content may open at ما (نفى ما تردد)
+    takes_object: frozenset[str]  # lemmas whose content may be the object after a named speaker
     roles: frozenset[str]  # words that open a title phrase (وزير، المتحدث، رئيس ...)
     title_cutters: frozenset[str]
     speech_events: frozenset[str]
@@ -89,6 +90,7 @@ def cues() -> Cues:
         non_speakers=frozenset(fold(w) for w in data["non_speakers"]),
         strict=frozenset(fold(k) for k, v in data["verbs"].items() if v.get("strict")),
         object_ma=frozenset(fold(k) for k, v in data["verbs"].items() if v.get("object_ma")),
+        takes_object=frozenset(fold(k) for k, v in data["verbs"].items() if v.get("object")),
         title_cutters=frozenset(fold(w) for w in data["title_cutters"]),
         roles=frozenset(fold(w) for w in data["roles"]),
         speech_events=frozenset(fold(w) for w in data["speech_events"]),
@@ -466,7 +468,37 @@ def _content_opening(
             if j > k + 1:
                 quote = j if quote is None else quote
             inside_name_until = close if close is not None else inside_name_until
-    return (cue_end, quote, quote + 1) if quote is not None else None
+    if quote is not None:
+        return cue_end, quote, quote + 1
+    if lemma in lexicon.takes_object:
+        return _object_after_speaker(sent, k, limit, lexicon)
+    return None
+
+
+_NOT_CONTENT: Final = frozenset({"ذلك", "هذا", "هذه", "الخبر", "النبا"})
+
+
+def _object_after_speaker(
+    sent: _Sentence, k: int, limit: int, lexicon: Cues
+) -> tuple[int, int, int] | None:
+    """نفى نتنياهو وجود أي خلاف: with no particle or complementizer, the object right after a
+    named speaker (a person or organization right after the cue, titles allowed) is the content."""
+    tokens = sent.tokens
+    cue_end = tokens[k].end
+    for mention in sent.mentions:
+        if mention.start < cue_end or mention.entry.type not in _SPEAKER_TYPES:
+            continue
+        between = [t for t in tokens[k + 1 :] if t.end <= mention.start]
+        if len(between) > 2 or any(t.folded not in lexicon.roles for t in between):
+            return None
+        after = next((j for j in range(k + 1, limit) if tokens[j].start >= mention.end), None)
+        if after is None or not tokens[after].is_word:
+            return None
+        word = _stem(tokens[after])
+        if word in _NOT_CONTENT or word in lexicon.non_speakers or word in lexicon.title_cutters:
+            return None
+        return k + 1, after, after
+    return None
 
 
 def _closing_quote(tokens: list[Token], j: int, limit: int) -> int | None:

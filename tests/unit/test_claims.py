@@ -289,3 +289,15 @@ def test_a_source_cut_off_by_a_period_attributes_the_sentence_before() -> None:
     assert claim.kind == "numeric"
     assert claim.according_to is not None
     assert claim.according_to.text == "فرانس برس"
+
+
+def test_a_direct_object_after_a_named_speaker_is_the_content() -> None:
+    text = "ونفى نتنياهو وجود أي خلاف مع واشنطن."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "نتنياهو"
+    assert content(text, claim) == "وجود أي خلاف مع واشنطن"
+
+
+def test_an_anaphoric_object_is_no_content() -> None:
+    assert claims("ونفى الجيش الإسرائيلي ذلك في بيان.") == []
