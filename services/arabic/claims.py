@@ -195,7 +195,7 @@ def find_claims(
         in_sentence = quantities[
             bisect_left(quantity_starts, s_start) : bisect_left(quantity_starts, s_end)
         ]
-        if all(q.implied or _is_duration(text, q) for q in in_sentence):
+        if all(q.weak or _is_duration(text, q) for q in in_sentence):
             in_sentence = []  # "مدة ستة أسابيع" or "دورتين" alone makes no numeric claim
         found, last_speaker = _statements(sent, lexicon, last_speaker)
         found = found or _sourced(sent, lexicon)

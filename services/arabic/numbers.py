@@ -132,9 +132,10 @@ class FoundQuantity:
     what: tuple[int, int] | None  # span of the counted noun
     start: int
     end: int
-    # Implied by a word, not written as a number (دورتين، دورة واحدة): on its own it makes no
-    # numeric claim, since duals and "one X" are mostly turns of phrase (حل الدولتين، في وقت واحد).
-    implied: bool = False
+    # Implied by a word (دورتين، دورة واحدة) or left vague (آلاف المهاجرين، مليارات الدولارات):
+    # on its own it makes no numeric claim, since such counts are mostly turns of phrase (حل
+    # الدولتين، في وقت واحد) or not checkable.
+    weak: bool = False
 
 
 # A noun counted by its form: a dual (دورتين = 2 courses) or a noun followed by واحد (= 1).
@@ -170,7 +171,7 @@ def _implied_quantities(folded: str) -> list[FoundQuantity]:
             continue  # the adjective agreeing with the counted noun: دورتين تدريبيتين
         value = 2.0 if group == "dual" else 1.0
         what = (m.start(group), m.end(group))
-        found.append(FoundQuantity(value, "exact", None, what, what[0], m.end(), implied=True))
+        found.append(FoundQuantity(value, "exact", None, what, what[0], m.end(), weak=True))
     return found
 
 
@@ -202,7 +203,7 @@ def find_quantities(folded: str) -> list[FoundQuantity]:
         digits, word, bare = m.group("digits"), m.group("word"), m.group("bare")
         scale, what, percent = m.group("scale"), m.group("what"), bool(m.group("percent"))
         number_start = m.start("digits") if digits else m.start("word") if word else m.start("bare")
-        if _is_date(folded, number_start, digits, what):
+        if _is_date(folded, number_start, digits, what) or _is_label(folded, number_start, what):
             continue
         if (word is not None or bare is not None) and scale is None and what is None:
             continue  # a number word alone ("ثلاث", "ألف") is rarely a claimed quantity
@@ -218,7 +219,8 @@ def find_quantities(folded: str) -> list[FoundQuantity]:
         if m.group("sign"):
             value = -value
         qualifier = _QUALIFIERS.get(m.group("qual") or "", "exact")
-        if word in ("عشرات", "مئات") or bare in _PLURAL_SCALES:
+        vague = word in ("عشرات", "مئات") or bare in _PLURAL_SCALES
+        if vague:
             qualifier = "at_least"
         counted = None if percent or what is None else (m.start("what"), m.end("what"))
         end = (
@@ -229,12 +231,20 @@ def find_quantities(folded: str) -> list[FoundQuantity]:
             else m.end("scale" if scale else "digits" if digits else "word" if word else "bare")
         )
         found.append(
-            FoundQuantity(value, qualifier, "%" if percent else None, counted, m.start(), end)
+            FoundQuantity(
+                value, qualifier, "%" if percent else None, counted, m.start(), end, weak=vague
+            )
         )
     for implied in _implied_quantities(folded):
         if not any(q.start < implied.end and implied.start < q.end for q in found):
             found.append(implied)
     return sorted(found, key=lambda q: q.start)
+
+
+def _is_label(folded: str, start: int, what: str | None) -> bool:
+    """A number used as a name, not a count: الدور الـ32 (after a bare article), ربع النهائي."""
+    before = folded[max(0, start - 6) : start].split()
+    return (bool(before) and before[-1] == "ال") or what in ("النهائي", "نهائي")
 
 
 def _is_date(folded: str, start: int, digits: str | None, what: str | None) -> bool:

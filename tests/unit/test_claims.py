@@ -301,3 +301,7 @@ def test_a_direct_object_after_a_named_speaker_is_the_content() -> None:
 
 def test_an_anaphoric_object_is_no_content() -> None:
     assert claims("ونفى الجيش الإسرائيلي ذلك في بيان.") == []
+
+
+def test_a_vague_count_alone_makes_no_numeric_claim() -> None:
+    assert claims("وتشكل ليبيا معبرا لآلاف المهاجرين الأفارقة.") == []

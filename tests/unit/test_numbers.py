@@ -47,17 +47,31 @@ def test_quantities(text: str, value: float, qualifier: str, what: str | None) -
 )
 def test_duals_and_one_imply_a_count(text: str, value: float, what: str) -> None:
     [q] = quantities_in(text)
-    assert q.implied
+    assert q.weak
     assert q.value == value
     assert q.what is not None
     assert text[q.what[0] : q.what[1]] == what
 
 
 @pytest.mark.parametrize(
-    "text", ["دعا إلى حل الدولتين", "وصلوا في وقت واحد", "قتل عشرات المسلحين في الاشتباكات"]
+    "text", ["دعا إلى حل الدولتين", "وصلوا في وقت واحد", "قتل عدد من المسلحين في الاشتباكات"]
 )
 def test_a_defined_dual_an_idiom_or_a_sound_plural_implies_no_count(text: str) -> None:
-    assert [q for q in quantities_in(text) if q.implied] == []
+    assert [q for q in quantities_in(text) if q.weak] == []
+
+
+@pytest.mark.parametrize(
+    "text", ["ويلاقي مئات المهاجرين حتفهم", "مدت مصر بمليارات الدولارات", "قتل عشرات المسلحين"]
+)
+def test_vague_plural_counts_are_weak(text: str) -> None:
+    [q] = quantities_in(text)
+    assert q.weak
+    assert q.qualifier == "at_least"
+
+
+@pytest.mark.parametrize("text", ["خرج الفريق من ربع النهائي", "في الدور الـ32 من البطولة"])
+def test_numbers_used_as_names_are_not_quantities(text: str) -> None:
+    assert quantities_in(text) == []
 
 
 def test_dates_and_years_are_not_quantities() -> None:
