@@ -84,7 +84,8 @@ def eval_checkworthiness(gold: Path, articles: Path | None, labels: Path) -> Non
     positives = int(checked.labels.sum())
     click.echo(
         f"claims {len(data.claims)}  check-worthy {positives}  "
-        f"labels not matched to a claim {data.unmatched}"
+        f"labels of claims no longer found {data.unmatched}  claims without a label "
+        f"{data.unlabelled}"
     )
     click.echo(f"AUC shipped weights (in-sample)      {auc(shipped, checked.labels):.3f}")
     click.echo(f"AUC leave-one-article-out            {checked.auc:.3f}")

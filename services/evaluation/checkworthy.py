@@ -42,7 +42,8 @@ class LabelledClaim:
 @dataclass(frozen=True, slots=True)
 class Labelled:
     claims: list[LabelledClaim]
-    unmatched: int
+    unmatched: int  # labels of claims no longer extracted
+    unlabelled: int  # claims extracted today that have no label
 
 
 def read_labels(path: Path) -> dict[tuple[str, str], int]:
@@ -60,6 +61,7 @@ def labelled_claims(
     lexicon = model()
     out: list[LabelledClaim] = []
     seen: set[tuple[str, str]] = set()
+    unlabelled = 0
     for article in articles:
         raw = RawArticle(id="cw", source=article.outlet, content=article.text())
         clean = clean_article(raw)
@@ -71,12 +73,15 @@ def labelled_claims(
                     article.file,
                     content_key(piece.text[claim.content_start : claim.content_end]),
                 )
-                if key not in labels or key in seen:
+                if key not in labels:
+                    unlabelled += 1
+                    continue
+                if key in seen:
                     continue
                 seen.add(key)
                 vector = features(claim, piece.text, found.mentions, lexicon)
                 out.append(LabelledClaim(article.file, vector, labels[key]))
-    return Labelled(out, sum(1 for key in labels if key not in seen))
+    return Labelled(out, sum(1 for key in labels if key not in seen), unlabelled)
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = _L2) -> tuple[np.ndarray, float]:

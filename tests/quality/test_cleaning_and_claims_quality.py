@@ -45,5 +45,6 @@ def test_claims_reach_the_dev_level() -> None:
 def test_check_worthiness_ranks_held_out_articles_claims() -> None:
     """Scored by weights fitted without the claim's own article."""
     data = labelled_claims(read_gold(GOLD), read_labels(DEFAULT_LABELS))
-    assert data.unmatched <= 5  # the labels still fit the claims extracted today
+    # the labels still cover the claims extracted today (relabel when extraction changes)
+    assert data.unlabelled <= 0.05 * (len(data.claims) + data.unlabelled)
     assert cross_validate(data.claims).auc >= 0.65
