@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.arabic.normalize import fold, matching_form
+from services.arabic.tokenize import strip_clitics
 from services.contracts.events import Claim, RawArticle
 from services.enricher.pipeline import appended_articles, clean_article, enrich_article
 from services.evaluation.gold import GoldArticle
@@ -87,10 +88,12 @@ def same_party(gold: str | None, predicted: str | None) -> bool:
 
 
 def same_cue(gold: str | None, predicted: str | None) -> bool:
-    g, p = _bare(gold).replace(" ...", ""), _bare(predicted)
+    """Same first word up to clitics: وفقا ~ ووفقا, بحسب ~ وبحسب (a word may itself start with
+    و or ب, so every clitic reading of each side is compared)."""
+    g, p = _WORD.findall(fold(gold or "")), _WORD.findall(fold(predicted or ""))
     if not g or not p:
         return not g and not p
-    return g.split()[0] == p.split()[0]
+    return bool(set(strip_clitics(g[0])) & set(strip_clitics(p[0])))
 
 
 def locate(text: str, content: str, sentences: list[tuple[int, int]]) -> tuple[int, int] | None:
