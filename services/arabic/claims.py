@@ -547,6 +547,9 @@ def _speaker(
         topic = _topic_before(sent, k, lexicon)
         if topic is not None:
             return topic, None
+        actor = _earlier_actor(sent, k, lexicon) if not earlier else None
+        if actor is not None:
+            return actor, None
     elif not earlier:
         # واصلت الولايات شحن الأسلحة، مؤكدة أنها ...: the participle's subject is the main
         # clause's, the first named party of the sentence.
@@ -567,6 +570,20 @@ def _speaker(
         _stem(tokens[k]) in lexicon.participles
     )
     return replace(previous, resolved_from="continuation" if continues else "pronoun"), None
+
+
+def _earlier_actor(sent: _Sentence, k: int, lexicon: Cues) -> PartyFound | None:
+    """وجه عموري رسالة لجماهير الهلال قال فيها: a bare verb's subject is the person or
+    organization acting earlier in its sentence, before any speaker of earlier sentences.
+    Continuation verbs (وأضاف) keep pointing at the last speaker; places are not taken, since
+    a place before the cue is mostly where something happened (وفي غزة، قال)."""
+    if _lemma(sent.tokens[k], lexicon) in lexicon.continuation:
+        return None
+    cue_start = sent.tokens[k].start
+    actor = next(
+        (m for m in sent.mentions if m.end <= cue_start and m.entry.type in ("PER", "ORG")), None
+    )
+    return _party(sent, actor, "pronoun") if actor is not None else None
 
 
 _LINKERS: Final = frozenset({"،", ",", "التي", "الذي", "الذين", "اللذان", "اللتان", "اللاتي"})

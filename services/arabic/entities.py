@@ -337,9 +337,13 @@ def find_entities(
     kb = kb or knowledge_base()
     info = [_info(t.folded) if t.text[:1].isalpha() else None for t in tokens]
     candidates = _kb_candidates(tokens, info, kb)
+    known_people = {c.first for c in candidates if c.type == "PER" and c.last > c.first}
     candidates += _pattern_candidates(tokens)
     candidates += _org_candidates(text, tokens, info, kb)
-    candidates += _person_candidates(text, tokens, info, kb)
+    # محمد صلاح رسالة: a known full name is not stretched by the name-word heuristic
+    candidates += [
+        c for c in _person_candidates(text, tokens, info, kb) if c.first not in known_people
+    ]
     if tagger:
         candidates += _tagger_candidates(text, tokens, kb)
     chosen = _resolve(candidates)

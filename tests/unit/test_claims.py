@@ -305,3 +305,10 @@ def test_an_anaphoric_object_is_no_content() -> None:
 
 def test_a_vague_count_alone_makes_no_numeric_claim() -> None:
     assert claims("وتشكل ليبيا معبرا لآلاف المهاجرين الأفارقة.") == []
+
+
+def test_a_bare_verb_speaks_for_the_person_acting_earlier_in_its_sentence() -> None:
+    text = "قال جو بايدن إن الاتفاق قريب. ووجه محمد صلاح رسالة للجماهير قال فيها إن الفريق سيبقى."
+    _, second = claims(text)
+    assert second.speaker is not None
+    assert second.speaker.text == "محمد صلاح"
