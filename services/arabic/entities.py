@@ -327,7 +327,7 @@ class _Candidate:
     clitic: int  # characters of clitics on the first token
     type: str
     entry: KbEntry | None
-    source: int  # 0 KB, 1 pattern, 2 tagger (lower wins ties)
+    source: int  # -1 this article's own evidence, 0 KB, 1 pattern, 2 tagger (lower wins ties)
 
 
 def find_entities(
@@ -340,6 +340,7 @@ def find_entities(
     known_people = {c.first for c in candidates if c.type == "PER" and c.last > c.first}
     candidates += _pattern_candidates(tokens)
     candidates += _org_candidates(text, tokens, info, kb)
+    candidates += _club_candidates(text, tokens, kb)
     # محمد صلاح رسالة: a known full name is not stretched by the name-word heuristic
     candidates += [
         c for c in _person_candidates(text, tokens, info, kb) if c.first not in known_people
@@ -455,8 +456,8 @@ def _org_candidates(
     out: list[_Candidate] = []
     for i, word_info in enumerate(info):
         head = word_info[1] if word_info is not None else None
-        if head is None:
-            continue
+        if head is None or head == _CLUB:
+            continue  # نادي X: see _club_candidates
         tok = tokens[i]
         common = _vocab("common_words")
         j = i + 1
@@ -480,6 +481,39 @@ def _org_candidates(
         if j > i + 1:
             clitic = _clitic_length(tok.folded, head)
             out.append(_Candidate(i, j - 1, clitic, "ORG", None, 1))
+    return out
+
+
+_CLUB: Final = fold("نادي")
+
+
+def _club_candidates(text: str, tokens: list[Token], kb: KnowledgeBase) -> list[_Candidate]:
+    """نادي الهلال السعودي ... فاز الهلال: the name after نادي is a club (an organization, not
+    the city روما or العين), here and wherever else the article uses it (one sense per article;
+    this evidence beats the general gazetteer). The kind word and a trailing nationality
+    adjective stay out of the name, as the gold convention has it."""
+    clubs: set[tuple[str, ...]] = set()
+    for i, tok in enumerate(tokens[:-1]):
+        if _CLUB not in strip_clitics(tok.folded):
+            continue
+        j = i + 1
+        while j < len(tokens) and j - i <= 3 and tokens[j].is_word:
+            if _line_break(text, tokens[j - 1], tokens[j]) or tokens[j].folded in _NAME_STOP:
+                break
+            if j > i + 1 and _is_nationality_word(tokens[j].folded, kb):
+                break
+            j += 1
+            if not tokens[j - 1].folded.startswith("ال"):
+                break  # نادي ميلان: one foreign word
+        if j > i + 1:
+            clubs.add(tuple(_stem(t) for t in tokens[i + 1 : j]))
+    out: list[_Candidate] = []
+    for k in range(len(tokens)):
+        for name in clubs:
+            end = k + len(name)
+            if end <= len(tokens) and tuple(_stem(t) for t in tokens[k:end]) == name:
+                clitic = _clitic_length(tokens[k].folded, name[0])
+                out.append(_Candidate(k, end - 1, clitic, "ORG", None, -1))
     return out
 
 
@@ -681,7 +715,10 @@ def _is_nationality(
     """A lone adjective of nationality or affiliation (الأمريكي، إسرائيلية، الفلسطينيين)."""
     if first != last:
         return False
-    word = tokens[first].folded[clitic:]
+    return _is_nationality_word(tokens[first].folded[clitic:], kb)
+
+
+def _is_nationality_word(word: str, kb: KnowledgeBase) -> bool:
     core = word[2:] if word.startswith("ال") else word
     if core in kb.nisba or word in kb.nisba:
         return True
@@ -692,7 +729,8 @@ def _is_nationality(
 
 
 def _place_prefix(base: str, kb: KnowledgeBase) -> bool:
-    for variant in (base, "ال" + base, base + "ا", base + "ه", "ال" + base + "ا", base + "يا"):
+    variants = (base, "ال" + base, base + "ا", base + "ه", "ال" + base + "ا", base + "يا")
+    for variant in (*variants, "ال" + base + "يه"):  # سعودي <- السعودية
         entry = kb.aliases.get((variant,))
         if entry is not None and entry.type == "LOC":
             return True
@@ -700,8 +738,12 @@ def _place_prefix(base: str, kb: KnowledgeBase) -> bool:
 
 
 def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Non-overlapping candidates, longest first, KB before patterns before the tagger."""
-    ordered = sorted(candidates, key=lambda c: (-(c.last - c.first), c.source, c.first))
+    """Non-overlapping candidates: the article's own evidence, then longest first, KB before
+    patterns before the tagger."""
+    # the article's own evidence first (نادي ميلان ... درب ميلان), then longest, then by source
+    ordered = sorted(
+        candidates, key=lambda c: (c.source >= 0, -(c.last - c.first), c.source, c.first)
+    )
     taken: set[int] = set()
     chosen: list[_Candidate] = []
     for cand in ordered:
@@ -740,8 +782,9 @@ def _link(
             # one sense per article: the same name gets the type most of its mentions got
             cand = replace(cand, type=votes[key].most_common(1)[0][0])
             entry = kb.lookup(key)
-            if entry is not None and entry.type != cand.type and cand.type in ("PER", "MISC"):
-                entry = None  # a person named like a place (or a product) stays the tagger's
+            retyped = cand.type in ("PER", "MISC") or cand.source < 0
+            if entry is not None and entry.type != cand.type and retyped:
+                entry = None  # a person named like a place, or a club (ميلان), keeps its type
         if entry is None:
             entry = _short_form(key, cand.type, names) or _new_entry(name, cand.type)
         if len(key) > 1 and entry.type in ("PER", "ORG"):

@@ -156,3 +156,12 @@ def test_a_clitic_before_a_known_word_still_ends_the_name() -> None:
 
 def test_a_tagged_first_name_takes_an_unknown_surname() -> None:
     assert "جاسبر لولر" in by_text("وقال المحلل جاسبر لولر إن الأسواق تراجعت.")
+
+
+def test_a_club_named_after_nadi_is_an_organization_throughout_the_article() -> None:
+    text = "لعب مع نادي ميلان الإيطالي ثم درب ميلان. وانتقل إلى نادي الهلال السعودي وفاز الهلال."
+    found = entities(text)
+    assert ("ميلان", "ميلان", "ORG") in found
+    assert ("الهلال", "الهلال", "ORG") in found
+    assert not any(kind == "LOC" and surface == "ميلان" for surface, _, kind in found)
+    assert not any(surface.startswith("نادي") for surface, _, _ in found)
