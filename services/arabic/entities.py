@@ -341,6 +341,7 @@ def find_entities(
     candidates += _pattern_candidates(tokens)
     candidates += _org_candidates(text, tokens, info, kb)
     candidates += _club_candidates(text, tokens, kb)
+    candidates += _facility_candidates(text, tokens, kb)
     # محمد صلاح رسالة: a known full name is not stretched by the name-word heuristic
     candidates += [
         c for c in _person_candidates(text, tokens, info, kb) if c.first not in known_people
@@ -582,9 +583,13 @@ def _has_clitic(word: str, kb: KnowledgeBase) -> bool:
         return False
     if word[0] == "ك" and len(word) > 3 and not word[1:].startswith("ال"):
         return False  # ك "like" glues to names rarely; كاظمي، كونيل are names
-    common = _vocab("common_words")
+    common, first_names = _vocab("common_words"), _vocab("first_names")
     return any(
-        stem.startswith("ال") or stem in common or stem in kb.first_tokens or _possessed(stem)
+        stem.startswith("ال")
+        or stem in common
+        or stem in kb.first_tokens
+        or stem in first_names  # وعبدالرحمن: and another person
+        or _possessed(stem)
         for stem in strip_clitics(word)[1:]
     )
 
@@ -692,9 +697,10 @@ def _tagged_clitic_length(folded: str, kb: KnowledgeBase) -> int:
     word seen in names in the training data while the whole word is not (لحماس, وترامب).
     """
     known = _name_words()
+    first_names = _vocab("first_names")
 
     def is_known(word: str) -> bool:
-        return word in kb.first_tokens or word in known
+        return word in kb.first_tokens or word in known or word in first_names
 
     candidates = strip_clitics(folded)
     if len(candidates) == 1 or is_known(folded):
@@ -716,6 +722,44 @@ def _is_nationality(
     if first != last:
         return False
     return _is_nationality_word(tokens[first].folded[clitic:], kb)
+
+
+_FACILITIES: Final = _folded_set("ملعب استاد ستاد مطار ميناء معبر مستشفى ميدان شارع جسر")
+
+
+def _facility_candidates(text: str, tokens: list[Token], kb: KnowledgeBase) -> list[_Candidate]:
+    """ملعب الأمير فيصل بن فهد، مطار الملك خالد، معبر رفح: a facility named after someone or
+    something is a place, its kind word included (the gold convention keeps ملعب)."""
+    common = _common_not_names()
+    out: list[_Candidate] = []
+    for i, tok in enumerate(tokens[:-1]):
+        stems = strip_clitics(tok.folded)
+        head = next((s for s in stems if s in _FACILITIES), None)
+        if head is None:
+            continue
+        j, names = i + 1, 0
+        while j < len(tokens) and j - i <= 6 and tokens[j].is_word:
+            word = tokens[j].folded
+            if _line_break(text, tokens[j - 1], tokens[j]) or word in _NAME_STOP:
+                break
+            if word in _TITLES or word in _CONNECTORS:
+                j += 1
+                continue
+            if word in common or (word not in _name_words() and _has_clitic(word, kb)):
+                break
+            names += 1
+            j += 1
+        while j - 1 > i and tokens[j - 1].folded in _TITLES | _CONNECTORS:
+            j -= 1
+        if names:
+            out.append(_Candidate(i, j - 1, _clitic_length(tok.folded, head), "LOC", None, 1))
+    return out
+
+
+@cache
+def _common_not_names() -> frozenset[str]:
+    """Common words that are not also first names (فيصل، أمل، عادل may be either)."""
+    return _vocab("common_words") - _vocab("first_names")
 
 
 def _is_nationality_word(word: str, kb: KnowledgeBase) -> bool:

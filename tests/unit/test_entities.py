@@ -165,3 +165,20 @@ def test_a_club_named_after_nadi_is_an_organization_throughout_the_article() -> 
     assert ("الهلال", "الهلال", "ORG") in found
     assert not any(kind == "LOC" and surface == "ميلان" for surface, _, kind in found)
     assert not any(surface.startswith("نادي") for surface, _, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("تدرب الفريق على ملعب الأمير فيصل بن فهد، بعد الإجازة", "ملعب الأمير فيصل بن فهد"),
+        ("وصل الوفد إلى مطار الملك خالد الدولي أمس", "مطار الملك خالد الدولي"),
+        ("أغلقت السلطات معبر رفح أمس", "معبر رفح"),
+    ],
+)
+def test_a_facility_named_after_someone_is_a_place(text: str, place: str) -> None:
+    assert by_text(text)[place][0] == "LOC"
+
+
+def test_coordinated_people_are_two_names() -> None:
+    found = by_text("وسينضم الحارس فواز القرني وعبدالرحمن الغامدي إلى الفريق")
+    assert not any("وعبدالرحمن" in surface for surface in found)
