@@ -579,7 +579,7 @@ def _cut_person(tokens: list[Token], first: int, last: int, kb: KnowledgeBase) -
 def _has_clitic(word: str, kb: KnowledgeBase) -> bool:
     """The word reads as clitic + a word we know (لمصر، والمدرب، بالبيت), not as a foreign
     name that merely starts with one of those letters (لولر، فينتورا، كونيل)."""
-    if word[:1] not in "وفبلك":
+    if not word or word[0] not in "وفبلك":  # "" is in every string: a tatweel-only token
         return False
     if word[0] == "ك" and len(word) > 3 and not word[1:].startswith("ال"):
         return False  # ك "like" glues to names rarely; كاظمي، كونيل are names
@@ -745,10 +745,13 @@ def _facility_candidates(text: str, tokens: list[Token], kb: KnowledgeBase) -> l
             if word in _TITLES or word in _CONNECTORS:
                 j += 1
                 continue
-            if word in common or (word not in _name_words() and _has_clitic(word, kb)):
+            glued = word[:1] in "بل" and not word.startswith("ال")  # لمؤازرة: a new phrase
+            if word in common or glued or (word not in _name_words() and _has_clitic(word, kb)):
                 break
             names += 1
             j += 1
+            if word.startswith("ال"):
+                break  # استاد القاهرة: a definite name ends it
         while j - 1 > i and tokens[j - 1].folded in _TITLES | _CONNECTORS:
             j -= 1
         if names:

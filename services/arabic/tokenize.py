@@ -26,7 +26,7 @@ class Token(NamedTuple):
     start: int
     end: int
     folded: str
-    is_word: bool  # starts with a letter
+    is_word: bool  # its folded form starts with a letter
 
 
 def tokenize(text: str) -> list[Token]:
@@ -40,7 +40,8 @@ def tokenize(text: str) -> list[Token]:
         folded = folds.get(word)
         if folded is None:
             folded = folds[word] = fold(word)
-        out.append(Token(word, m.start(), m.end(), folded, word[:1].isalpha()))
+        # a tatweel-only "ـ" (a dash in datelines) folds to nothing and is no word
+        out.append(Token(word, m.start(), m.end(), folded, folded[:1].isalpha()))
     return out
 
 

@@ -182,3 +182,9 @@ def test_a_facility_named_after_someone_is_a_place(text: str, place: str) -> Non
 def test_coordinated_people_are_two_names() -> None:
     found = by_text("وسينضم الحارس فواز القرني وعبدالرحمن الغامدي إلى الفريق")
     assert not any("وعبدالرحمن" in surface for surface in found)
+
+
+def test_a_tatweel_dash_in_a_dateline_is_no_part_of_a_name() -> None:
+    text = "الخرطوم ـ نيويورك ـ قال الأمين العام"
+    for mention in find_entities(text, tokenize(text)):
+        assert "ـ" not in mention.text
