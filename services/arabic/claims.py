@@ -181,7 +181,8 @@ def find_claims(
         if retro is not None and previous is not None:
             claims = _attribute_previous(text, claims, previous, *retro)
             last_speaker = retro[1]
-        trailing = _source_alone(sent, lexicon) if previous else None
+        where = _source_position(sent, lexicon)  # once per sentence: it scans every token
+        trailing = _source_alone(sent, where, lexicon) if previous and where else None
         if trailing is not None:
             # '... حياة مئات آلاف الأشخاص". وفقا لـ"فرانس برس".': a source cut off by a period
             claims = [
@@ -197,8 +198,8 @@ def find_claims(
         ]
         if all(q.weak or _is_duration(text, q) for q in in_sentence):
             in_sentence = []  # "مدة ستة أسابيع" or "دورتين" alone makes no numeric claim
-        found, last_speaker = _statements(sent, lexicon, last_speaker)
-        found = found or _sourced(sent, lexicon)
+        found, last_speaker = _statements(sent, lexicon, last_speaker, where)
+        found = found or _sourced(sent, where, lexicon)
         claimed: list[FoundQuantity] = []
         for claim in found:
             inside = [q for q in in_sentence if claim.content_start <= q.start < claim.content_end]
@@ -211,7 +212,7 @@ def find_claims(
             start, end = _trim(text, s_start, end)
             if not _has_words(text[start:end]):
                 start, end = _trim(text, s_start, s_end)
-            source = _source_in(sent, lexicon)
+            source = _source_in(sent, where, lexicon)
             claims.append(
                 ClaimFound(
                     "numeric",
@@ -373,13 +374,13 @@ def _inside_quotes(tokens: list[Token]) -> list[bool]:
 
 
 def _statements(
-    sent: _Sentence, lexicon: Cues, last_speaker: PartyFound | None
+    sent: _Sentence, lexicon: Cues, last_speaker: PartyFound | None, where: _SourceAt | None
 ) -> tuple[list[ClaimFound], PartyFound | None]:
     """The sentence's statements, and who is speaking at its end (a question asks nothing
     claimable but says who speaks next: وتساءل محللون "...؟" وإن اعتبروا أن ...)."""
     openings = _openings(sent, lexicon)
     claims: list[ClaimFound] = []
-    according = _source_in(sent, lexicon) if openings else None
+    according = _source_in(sent, where, lexicon) if openings else None
     for n, opening in enumerate(openings):
         limit = openings[n + 1].cue if n + 1 < len(openings) else len(sent.tokens)
         if opening.content >= limit:
@@ -718,20 +719,16 @@ def _object_span(sent: _Sentence, where: _SourceAt, lexicon: Cues) -> tuple[Part
     return PartyFound(name, start, stop, None, how), end
 
 
-def _source_in(sent: _Sentence, lexicon: Cues) -> PartyFound | None:
-    where = _source_position(sent, lexicon)
+def _source_in(sent: _Sentence, where: _SourceAt | None, lexicon: Cues) -> PartyFound | None:
     if where is None:
         return None
     party, _ = _object_span(sent, where, lexicon)
     return party if party is not None and party.resolved_from == "source" else None
 
 
-def _source_alone(sent: _Sentence, lexicon: Cues) -> PartyFound | None:
+def _source_alone(sent: _Sentence, where: _SourceAt, lexicon: Cues) -> PartyFound | None:
     """The source when the sentence is nothing but a source phrase (وفقا لـ"فرانس برس".)."""
-    where = _source_position(sent, lexicon)
-    if where is None or any(
-        t.is_word and t.folded not in ("و", "ف") for t in sent.tokens[: where.at]
-    ):
+    if any(t.is_word and t.folded not in ("و", "ف") for t in sent.tokens[: where.at]):
         return None
     party, after = _object_span(sent, where, lexicon)
     if party is None or party.resolved_from != "source":
@@ -739,13 +736,12 @@ def _source_alone(sent: _Sentence, lexicon: Cues) -> PartyFound | None:
     return party if not any(t.is_word for t in sent.tokens[after:]) else None
 
 
-def _sourced(sent: _Sentence, lexicon: Cues) -> list[ClaimFound]:
+def _sourced(sent: _Sentence, where: _SourceAt | None, lexicon: Cues) -> list[ClaimFound]:
     """A statement attributed by a source phrase alone: content before or after the source.
 
     A bare source (وفقا لـ X) becomes ``according_to`` with no speaker; a source with a verb
     (بحسب ما ذكره X) names the speaker.
     """
-    where = _source_position(sent, lexicon)
     if where is None:
         return []
     party, after = _object_span(sent, where, lexicon)
