@@ -7,8 +7,9 @@ returns offsets in that folded text; callers map them back with ``MatchingText``
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from services.arabic.normalize import fold
 
@@ -107,9 +108,31 @@ _MONTHS: Final = frozenset(
 )
 
 _NUM = r"\d+(?:[.,]\d+)*"
-_WORD_NUMBER = "|".join(sorted((re.escape(w) for w in _UNITS), key=len, reverse=True))
-_SCALE = "|".join(sorted((re.escape(w) for w in _SCALES), key=len, reverse=True))
-_QUAL = "|".join(sorted((re.escape(w) for w in _QUALIFIERS), key=len, reverse=True))
+
+
+def _literal_union(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, longest first, as a trie (اثن(?:ان|ين|تان|تين)): Python's
+    re tries a flat alternation one word at a time at every position."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [re.escape(c) + pattern(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
+
+
+_WORD_NUMBER = _literal_union(_UNITS)
+_SCALE = _literal_union(_SCALES)
+_QUAL = _literal_union(_QUALIFIERS)
 _CLITICS = r"(?<![^\W\d_])(?:و?[بل]?)"  # وبخمس، لثلاثة: conjunction and preposition glued on
 _QUANTITY = re.compile(
     rf"(?:(?P<qual>{_QUAL})\s+)?"
@@ -122,6 +145,12 @@ _QUANTITY = re.compile(
     rf"(?:\s+(?P<what>[^\W\d_]+))?",
 )
 _PLURAL_SCALES: Final = frozenset({"الاف", "ملايين", "مليارات"})
+# Where a quantity can start its number: _QUANTITY tried at every character of an article costs
+# more than everything else in the claims stage, so it is tried only at these anchors (and at a
+# qualifier right before one), which finds the same matches.
+_ANCHOR = re.compile(rf"-?(?:\d|{_CLITICS}(?:{_WORD_NUMBER}|{_SCALE})(?![^\W\d_]))")
+_QUAL_BEFORE = re.compile(rf"(?:{_QUAL})\s+\Z")
+_QUAL_REACH: Final = 24  # characters: the longest qualifier and its spaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +178,10 @@ _MASCULINE_DUAL_STEMS: Final = tuple(
     )
 )
 _DUAL = re.compile(
-    r"(?<![^\W\d_])(?:و?[بل]?)"
+    r"(?<![^\W\d_])(?=[^\W\d_]*(?:ين|ان)(?![^\W\d_]))"  # only words ending like a dual
+    r"(?:و?[بل]?)"
     r"(?P<dual>(?!ال)[^\W\d_]{2,}ت(?:ين|ان)"
-    rf"|(?:{'|'.join(_MASCULINE_DUAL_STEMS)})(?:ين|ان))(?![^\W\d_])"
+    rf"|{_literal_union(_MASCULINE_DUAL_STEMS)}(?:ين|ان))(?![^\W\d_])"
 )
 _ONE = re.compile(r"(?<![^\W\d_])(?:و?[بل]?)(?P<one>[^\W\d_]{2,})\s+واحده?(?![^\W\d_])")
 _NOT_COUNTED_BY_ONE: Final = frozenset({"ان", "وقت", "صف", "صوت", "يد", "ال", "من"})
@@ -199,7 +229,7 @@ def parse_number(digits: str, *, percent: bool = False) -> float:
 def find_quantities(folded: str) -> list[FoundQuantity]:
     """Quantities in folded text, skipping dates and years; offsets index ``folded``."""
     found: list[FoundQuantity] = []
-    for m in _QUANTITY.finditer(folded):
+    for m in _quantity_matches(folded):
         digits, word, bare = m.group("digits"), m.group("word"), m.group("bare")
         scale, what, percent = m.group("scale"), m.group("what"), bool(m.group("percent"))
         number_start = m.start("digits") if digits else m.start("word") if word else m.start("bare")
@@ -239,6 +269,26 @@ def find_quantities(folded: str) -> list[FoundQuantity]:
         if not any(q.start < implied.end and implied.start < q.end for q in found):
             found.append(implied)
     return sorted(found, key=lambda q: q.start)
+
+
+def _quantity_matches(folded: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_QUANTITY.finditer(folded)``, trying the pattern only at anchors."""
+    done = 0
+    for anchor in _ANCHOR.finditer(folded):
+        at = anchor.start()
+        if at < done:
+            continue
+        m = None
+        qualifier = _QUAL_BEFORE.search(folded, max(done, at - _QUAL_REACH), at)
+        if qualifier is not None:
+            m = _QUANTITY.match(folded, qualifier.start())
+        if m is None:
+            m = _QUANTITY.match(folded, at)
+        if m is None and folded[at] == "-":
+            m = _QUANTITY.match(folded, at + 1)
+        if m is not None and m.end() > m.start():
+            done = m.end()
+            yield m
 
 
 def _is_label(folded: str, start: int, what: str | None) -> bool:
