@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.arabic.analyze import quantities_in
-from services.arabic.numbers import parse_number
+from services.arabic.normalize import fold
+from services.arabic.numbers import _QUANTITY, _quantity_matches, parse_number
 
 
 @pytest.mark.parametrize(
@@ -135,3 +136,21 @@ def test_written_quantities_normalize_to_their_value(
     assert q.qualifier == expected
     assert q.what is not None
     assert text[q.what[0] : q.what[1]] == "شخص"
+
+
+NUMBER_PIECES = st.sampled_from(
+    [
+        *"ابتثجحخدذرسشصضطظعغفقكلمنهوية 0123456789-.,%",
+        *("نحو ", "أكثر من ", "ألف", "مليون", " و", "ثلاث", "بنحو ", "ما يزيد عن "),
+        *("في المائة", "آلاف ", "خمسة ", "لثلاثة ", "-مليون "),
+    ]
+)
+
+
+@given(st.lists(NUMBER_PIECES, max_size=60).map("".join))
+def test_the_anchored_scan_finds_what_a_full_scan_finds(text: str) -> None:
+    """Trying the pattern only at number anchors is an optimization, never a change."""
+    folded = fold(text)
+    full = [(m.start(), m.end()) for m in _QUANTITY.finditer(folded)]
+    anchored = [(m.start(), m.end()) for m in _quantity_matches(folded)]
+    assert anchored == [span for span in full if span[1] > span[0]]
