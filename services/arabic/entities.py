@@ -340,8 +340,8 @@ def find_entities(
     known_people = {c.first for c in candidates if c.type == "PER" and c.last > c.first}
     candidates += _pattern_candidates(tokens)
     candidates += _org_candidates(text, tokens, info, kb)
-    candidates += _club_candidates(text, tokens, kb)
-    candidates += _facility_candidates(text, tokens, kb)
+    candidates += _club_candidates(text, tokens, info, kb)
+    candidates += _facility_candidates(text, tokens, info, kb)
     # محمد صلاح رسالة: a known full name is not stretched by the name-word heuristic
     candidates += [
         c for c in _person_candidates(text, tokens, info, kb) if c.first not in known_people
@@ -488,14 +488,17 @@ def _org_candidates(
 _CLUB: Final = fold("نادي")
 
 
-def _club_candidates(text: str, tokens: list[Token], kb: KnowledgeBase) -> list[_Candidate]:
+def _club_candidates(
+    text: str, tokens: list[Token], info: list[_WordInfo | None], kb: KnowledgeBase
+) -> list[_Candidate]:
     """نادي الهلال السعودي ... فاز الهلال: the name after نادي is a club (an organization, not
     the city روما or العين), here and wherever else the article uses it (one sense per article;
     this evidence beats the general gazetteer). The kind word and a trailing nationality
     adjective stay out of the name, as the gold convention has it."""
     clubs: set[tuple[str, ...]] = set()
-    for i, tok in enumerate(tokens[:-1]):
-        if _CLUB not in strip_clitics(tok.folded):
+    for i in range(len(tokens) - 1):
+        word_info = info[i]
+        if word_info is None or _CLUB not in word_info[0]:
             continue
         j = i + 1
         while j < len(tokens) and j - i <= 3 and tokens[j].is_word:
@@ -727,14 +730,18 @@ def _is_nationality(
 _FACILITIES: Final = _folded_set("ملعب استاد ستاد مطار ميناء معبر مستشفى ميدان شارع جسر")
 
 
-def _facility_candidates(text: str, tokens: list[Token], kb: KnowledgeBase) -> list[_Candidate]:
+def _facility_candidates(
+    text: str, tokens: list[Token], info: list[_WordInfo | None], kb: KnowledgeBase
+) -> list[_Candidate]:
     """ملعب الأمير فيصل بن فهد، مطار الملك خالد، معبر رفح: a facility named after someone or
     something is a place, its kind word included (the gold convention keeps ملعب)."""
     common = _common_not_names()
     out: list[_Candidate] = []
     for i, tok in enumerate(tokens[:-1]):
-        stems = strip_clitics(tok.folded)
-        head = next((s for s in stems if s in _FACILITIES), None)
+        word_info = info[i]
+        if word_info is None:
+            continue
+        head = next((s for s in word_info[0] if s in _FACILITIES), None)
         if head is None:
             continue
         j, names = i + 1, 0
