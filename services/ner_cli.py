@@ -179,28 +179,42 @@ def train_ner(
     default=None,
     help="Score only this final fraction of the sentences (0.1 on ANERcorp train = the dev split)",
 )
-def eval_ner(conll: Path, model: Path | None, last_fraction: float | None) -> None:
+@click.option(
+    "--stage",
+    type=click.Choice(["tagger", "extract"]),
+    default="tagger",
+    show_default=True,
+    help="tagger: the CRF alone; extract: the whole entity stage (tagger, knowledge base, "
+    "patterns, linking) on PER/LOC/ORG",
+)
+def eval_ner(conll: Path, model: Path | None, last_fraction: float | None, stage: str) -> None:
     """conlleval-style precision/recall/F1 per type and micro on a token<TAB>tag file.
 
     Tags PERS are read as PER. The dev split of the shipped model is
     ``rasd eval ner ../shared/data/ner/anercorp-camel/train.conll --last 0.1``.
     """
     from services.arabic.ner import load_tagger
-    from services.evaluation.ner import evaluate_conll, format_scores
+    from services.arabic.ner_train import read_conll
+    from services.evaluation.ner import (
+        evaluate_extract_stage,
+        evaluate_sentences,
+        format_scores,
+    )
 
+    sentences = list(read_conll(conll))
+    if last_fraction is not None:
+        sentences = sentences[len(sentences) - round(len(sentences) * last_fraction) :]
+    if stage == "extract":
+        if model is not None:
+            raise click.ClickException("--model applies to --stage tagger only")
+        scores = evaluate_extract_stage(sentences)
+        for line in format_scores(scores, types=("PER", "LOC", "ORG")):
+            click.echo(line)
+        return
     path = model or _model_default()
     if not path.is_file():
         raise click.ClickException(f"no model at {path}; run `rasd train ner` first")
-    from services.arabic.ner_train import read_conll
-    from services.evaluation.ner import evaluate_sentences
-
-    tagger = load_tagger(path)
-    if last_fraction is None:
-        scores = evaluate_conll(conll, tagger)
-    else:
-        sentences = list(read_conll(conll))
-        cut = len(sentences) - round(len(sentences) * last_fraction)
-        scores = evaluate_sentences(sentences[cut:], tagger)
+    scores = evaluate_sentences(sentences, load_tagger(path))
     for line in format_scores(scores):
         click.echo(line)
 

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -97,6 +99,30 @@ def evaluate_sentences(
         gold.append(labels)
         pred.append(tagger.tag(words))
     return score_sequences(gold, pred)
+
+
+def evaluate_extract_stage(sentences: Iterable[tuple[list[str], list[str]]]) -> NerScores:
+    """The whole entity stage (tagger, knowledge base, patterns, linking) on CoNLL sentences,
+    joined with spaces: exact token spans of PER, LOC and ORG (MISC is not extracted)."""
+    from services.arabic.entities import find_entities
+    from services.arabic.tokenize import tokenize
+
+    scores = NerScores()
+    for words, labels in sentences:
+        text = " ".join(words)
+        starts = list(itertools.accumulate((len(w) + 1 for w in words[:-1]), initial=0))
+        gold: set[tuple[object, ...]] = {
+            (s.start, s.end, s.type) for s in spans_from_labels(labels) if s.type != "MISC"
+        }
+        found: set[tuple[object, ...]] = set()
+        for mention in find_entities(text, tokenize(text)):
+            first = bisect_right(starts, mention.start) - 1
+            end = bisect_left(starts, mention.end)  # tokens starting before the mention ends
+            found.add((first, end, mention.entry.type))
+        scores.add(gold, found)
+        scores.tokens += len(words)
+        scores.sentences += 1
+    return scores
 
 
 def evaluate_conll(path: Path, tagger: Tagger) -> NerScores:
