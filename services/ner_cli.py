@@ -46,11 +46,12 @@ def train_group() -> None:
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Model file [default: the shipped services/arabic/resources/ner.crfsuite]",
+    help="Model file: .gz for the compact shipped format, .crfsuite for crfsuite's own "
+    "[default: the shipped services/arabic/resources/ner.crf.gz]",
 )
 @click.option(
     "--corpora",
-    default="anercorp",
+    default="anercorp,wikifane",
     show_default=True,
     help="Comma-separated: anercorp (its training part), aqmar, wikifane",
 )
@@ -60,15 +61,21 @@ def train_group() -> None:
 @click.option("--min-freq", default=1, show_default=True, help="Drop rarer features")
 @click.option(
     "--domain-adapt/--no-domain-adapt",
-    default=False,
+    default=True,
     show_default=True,
     help="Feature augmentation per domain (news: ANERcorp; wiki: AQMAR, WikiFANE)",
 )
 @click.option(
     "--gazetteer/--no-gazetteer",
-    default=False,
+    default=True,
     show_default=True,
     help="Gazetteer membership features (package countries and cities)",
+)
+@click.option(
+    "--prune",
+    default=0.05,
+    show_default=True,
+    help="Compact model: drop weights below this magnitude",
 )
 @click.option("--limit", type=int, default=None, help="First N sentences per corpus (smoke test)")
 @click.option(
@@ -87,15 +94,19 @@ def train_ner(
     min_freq: int,
     domain_adapt: bool,
     gazetteer: bool,
+    prune: float,
     limit: int | None,
     include_dev: bool,
 ) -> None:
     """Train the CRF tagger, write its vocabulary and metadata, and score it on the dev split.
 
-    The dev split is the last 10% of ANERcorp train's sentences. Writes MODEL, MODEL_vocab.json
-    (words seen inside names, used to decide clitics) and MODEL.json (settings, dev scores).
+    The dev split is the last 10% of ANERcorp train's sentences. Writes MODEL (compact .gz:
+    crfsuite trains into a temporary file, then the weights are exported), NAME_vocab.json (words
+    seen inside names, used to decide clitics) and NAME.json (settings, dev scores).
     """
-    from services.arabic.ner import Tagger
+    import tempfile
+
+    from services.arabic.ner import Tagger, read_crfsuite, sidecar_path, write_compact
     from services.arabic.ner_train import (
         TrainConfig,
         anercorp_split,
@@ -127,8 +138,15 @@ def train_ner(
         from services.arabic.entities import gazetteer_tags
 
         gazetteer_fn = gazetteer_tags
-    seconds = train(sentences, out, config, gazetteer_fn, click.echo)
-    vocab_path = out.with_name(out.stem + "_vocab.json")
+    if out.suffix == ".gz":
+        with tempfile.TemporaryDirectory() as scratch:
+            crf = Path(scratch) / "model.crfsuite"
+            seconds = train(sentences, crf, config, gazetteer_fn, click.echo)
+            kept = write_compact(read_crfsuite(crf), out, prune)
+        click.echo(f"exported {kept:,} features with |weight| >= {prune}")
+    else:
+        seconds = train(sentences, out, config, gazetteer_fn, click.echo)
+    vocab_path = out.with_name(out.name.split(".")[0] + "_vocab.json")
     # The linker's word lists come from every corpus (never the dev split), whatever the model
     # was trained on: more first names and common words than ANERcorp alone.
     vocab_config = replace(config, corpora=("anercorp", "aqmar", "wikifane"), include_dev=False)
@@ -154,6 +172,7 @@ def train_ner(
         "min_freq": min_freq,
         "domain_adapt": domain_adapt,
         "gazetteer": gazetteer,
+        "prune": prune if out.suffix == ".gz" else None,
         "include_dev": include_dev,
         "limit": limit,
         "training_sentences": len(sentences),
@@ -161,7 +180,7 @@ def train_ner(
         "model_bytes": out.stat().st_size,
         "dev": scores.as_dict(),
     }
-    out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", "utf-8")
+    sidecar_path(out).write_text(json.dumps(meta, indent=1) + "\n", "utf-8")
 
 
 @click.command(name="ner")

@@ -40,7 +40,11 @@ LABELS: Final = (
     "I-MISC",
 )
 TYPES: Final = ("PER", "LOC", "ORG", "MISC")
-MODEL_FILE: Final = "ner.crfsuite"
+# The shipped model: the trained CRF's weights as gzipped JSON (``write_compact``), domain copies
+# merged and near-zero weights dropped; crfsuite's own file is kept only for training.
+MODEL_FILE: Final = "ner.crf.gz"
+COMPACT_FORMAT: Final = "rasd-crf/1"
+PRUNE_BELOW: Final = 0.05  # |weight| below this is dropped from the compact model
 PAD_BEFORE: Final = "<s>"
 PAD_AFTER: Final = "</s>"
 OFFSETS: Final = (-2, -1, 0, 1, 2)
@@ -174,39 +178,111 @@ def spans_from_labels(labels: Sequence[str]) -> list[Span]:
     return spans
 
 
+@dataclass(frozen=True, slots=True)
+class CrfWeights:
+    """What decoding needs from a trained CRF: labels, transition and state-feature weights."""
+
+    labels: list[str]
+    transitions: FloatArray  # (from, to)
+    state: dict[str, FloatArray]  # attribute -> weight per label
+
+
+def read_crfsuite(path: Path | str) -> CrfWeights:
+    """A crfsuite model file's weights; a domain-adapted model's news copy of every feature is
+    added to the general one (see ``ner_train.TrainConfig.domain_adapt``)."""
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    info = tagger.info()
+    labels: list[str] = list(tagger.labels())
+    tagger.close()
+    index = {label: i for i, label in enumerate(labels)}
+    n = len(labels)
+    transitions: FloatArray = np.zeros((n, n))
+    for (a, b), w in info.transitions.items():
+        transitions[index[a], index[b]] = w
+    weights: dict[str, FloatArray] = {}
+    for (attr, label), w in info.state_features.items():
+        vec = weights.get(attr)
+        if vec is None:
+            vec = weights[attr] = np.zeros(n)
+        vec[index[label]] = w
+    news = {a[len(NEWS) :]: v for a, v in weights.items() if a.startswith(NEWS)}
+    if news:
+        weights = {a: v for a, v in weights.items() if "|" not in a.split(":", 1)[0]}
+        for attr, vec in news.items():
+            weights[attr] = weights[attr] + vec if attr in weights else vec
+    return CrfWeights(labels, transitions, weights)
+
+
+def write_compact(weights: CrfWeights, path: Path, prune_below: float = PRUNE_BELOW) -> int:
+    """Write ``weights`` as gzipped JSON, dropping |w| < ``prune_below``; returns features kept.
+
+    Deterministic (sorted attributes, no gzip timestamp), so retraining reproduces the file.
+    """
+    import gzip
+
+    import orjson
+
+    state = {}
+    for attr in sorted(weights.state):
+        kept = [[i, round(float(w), 5)] for i, w in enumerate(weights.state[attr])]
+        kept = [pair for pair in kept if abs(pair[1]) >= prune_below]
+        if kept:
+            state[attr] = kept
+    data = {
+        "format": COMPACT_FORMAT,
+        "labels": weights.labels,
+        "transitions": [[round(float(w), 5) for w in row] for row in weights.transitions],
+        "state": state,
+    }
+    path.write_bytes(gzip.compress(orjson.dumps(data), compresslevel=9, mtime=0))
+    return len(state)
+
+
+def read_compact(path: Path | str) -> CrfWeights:
+    import gzip
+
+    import orjson
+
+    data = orjson.loads(gzip.decompress(Path(path).read_bytes()))
+    if data.get("format") != COMPACT_FORMAT:
+        raise ValueError(f"{path}: not a {COMPACT_FORMAT} model (format {data.get('format')!r})")
+    labels = data["labels"]
+    state: dict[str, FloatArray] = {}
+    for attr, pairs in data["state"].items():
+        vec = np.zeros(len(labels))
+        for i, w in pairs:
+            vec[i] = w
+        state[attr] = vec
+    return CrfWeights(labels, np.array(data["transitions"], dtype=float), state)
+
+
+def read_model(path: Path | str) -> CrfWeights:
+    """A compact model (``.gz``) or a crfsuite file."""
+    return read_compact(path) if str(path).endswith(".gz") else read_crfsuite(path)
+
+
+def sidecar_path(model: Path) -> Path:
+    """The settings-and-scores file beside a model: ner.crf.gz and ner.crfsuite -> ner.json."""
+    return model.with_name(model.name.split(".")[0] + ".json")
+
+
 class Tagger:
-    """Viterbi decoding of a trained crfsuite model with per-word memoized emission scores."""
+    """Viterbi decoding of a trained CRF with per-word memoized emission scores."""
 
-    def __init__(self, model_path: Path | str, gazetteer: GazetteerFn | None = None) -> None:
-        import pycrfsuite
-
-        tagger = pycrfsuite.Tagger()
-        tagger.open(str(model_path))
-        info = tagger.info()
-        self.labels: list[str] = list(tagger.labels())
-        index = {label: i for i, label in enumerate(self.labels)}
+    def __init__(
+        self, model: Path | str | CrfWeights, gazetteer: GazetteerFn | None = None
+    ) -> None:
+        weights = model if isinstance(model, CrfWeights) else read_model(model)
+        self.labels: list[str] = list(weights.labels)
         n = len(self.labels)
-        self.transitions: FloatArray = np.zeros((n, n))
-        for (a, b), w in info.transitions.items():
-            self.transitions[index[a], index[b]] = w
-        weights: dict[str, FloatArray] = {}
-        for (attr, label), w in info.state_features.items():
-            vec = weights.get(attr)
-            if vec is None:
-                vec = weights[attr] = np.zeros(n)
-            vec[index[label]] = w
-        tagger.close()
-        # A domain-adapted model (see ner_train.TrainConfig.domain_adapt): the news copy of every
-        # feature is added to the general one, once per attribute.
-        news = {a[len(NEWS) :]: v for a, v in weights.items() if a.startswith(NEWS)}
-        if news:
-            weights = {a: v for a, v in weights.items() if "|" not in a.split(":", 1)[0]}
-            for attr, vec in news.items():
-                weights[attr] = weights[attr] + vec if attr in weights else vec
-        self._weights = weights
+        self.transitions: FloatArray = weights.transitions
+        self._weights = weights.state
         self._before: dict[tuple[str, str], FloatArray] = {}
         self._after: dict[tuple[str, str], FloatArray] = {}
-        for attr, vec in weights.items():
+        for attr, vec in weights.state.items():
             if attr.startswith(("b-:", "b+:")):
                 left, _, right = attr[3:].partition("|")
                 (self._before if attr[1] == "-" else self._after)[(left, right)] = vec
@@ -330,7 +406,7 @@ def load_tagger(path: Path) -> Tagger:
     gazetteer membership features were on)."""
     import json
 
-    meta = path.with_suffix(".json")
+    meta = sidecar_path(path)
     gazetteer = meta.is_file() and bool(json.loads(meta.read_text("utf-8")).get("gazetteer"))
     if gazetteer:
         from services.arabic.entities import gazetteer_tags  # (import cycle)

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from services.arabic.ner import Featurizer, Span, Tagger, spans_from_labels, split_clitics
+from services.arabic.ner import (
+    Featurizer,
+    Span,
+    Tagger,
+    read_crfsuite,
+    spans_from_labels,
+    split_clitics,
+    write_compact,
+)
 from services.arabic.ner_train import (
     TrainConfig,
     coarse_label,
@@ -111,6 +119,28 @@ def test_domain_adapted_model_decodes_with_news_weights(tmp_path: Path) -> None:
     words = ["قال", "بلينكن", "في", "القاهرة"]
     attrs = [[*a, *(f"news|{x}" for x in a)] for a in featurizer.sequence(words)]
     assert Tagger(model).tag(words) == reference.tag(attrs)
+
+
+def test_the_compact_model_decodes_like_the_crfsuite_file(tmp_path: Path) -> None:
+    model = tmp_path / "adapted.crfsuite"
+    data = [(s, "news") for s in SENTENCES[:5]] + [(s, "wiki") for s in SENTENCES[5:10]]
+    train(data, model, TrainConfig(max_iterations=30, domain_adapt=True), None)
+    compact = tmp_path / "adapted.crf.gz"
+    write_compact(read_crfsuite(model), compact, prune_below=0.0)
+    for words in (["قال", "بلينكن", "في", "القاهرة"], ["أعلنت", "حماس", "من", "واشنطن"]):
+        assert Tagger(compact).tag(words) == Tagger(model).tag(words)
+    again = tmp_path / "again.crf.gz"
+    write_compact(read_crfsuite(model), again, prune_below=0.0)
+    assert again.read_bytes() == compact.read_bytes()  # retraining reproduces the file
+
+
+def test_a_file_that_is_not_a_compact_model_is_refused(tmp_path: Path) -> None:
+    import gzip
+
+    bogus = tmp_path / "bogus.crf.gz"
+    bogus.write_bytes(gzip.compress(b'{"format": "other"}'))
+    with pytest.raises(ValueError, match="not a rasd-crf/1 model"):
+        Tagger(bogus)
 
 
 def test_vocabulary_drops_clitic_forms() -> None:
