@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from services.arabic.ner import Featurizer, GazetteerFn
 
@@ -229,6 +229,9 @@ def training_data(data: Path, config: TrainConfig) -> list[tuple[Sentence, str]]
     return out
 
 
+_PROGRESS_EVERY: Final = 20  # L-BFGS iterations between progress lines
+
+
 def train(
     sentences: Iterable[tuple[Sentence, str]],
     model_path: Path,
@@ -241,7 +244,32 @@ def train(
 
     start = time.perf_counter()
     featurizer = Featurizer(gazetteer)
-    trainer = pycrfsuite.Trainer(verbose=False)
+
+    class ProgressTrainer(pycrfsuite.Trainer):  # type: ignore[misc]
+        """Reports L-BFGS progress (full training takes minutes) and nothing else: crfsuite's
+        log goes to the handlers only when ``verbose``, and every handler prints by default."""
+
+        def on_start(self, log: str) -> None: ...
+        def on_featgen_progress(self, log: str, percent: float) -> None: ...
+        def on_featgen_end(self, log: str) -> None: ...
+        def on_prepared(self, log: str) -> None: ...
+        def on_prepare_error(self, log: str) -> None:
+            log_line(log.strip())
+
+        def on_optimization_end(self, log: str) -> None: ...
+        def on_end(self, log: str) -> None: ...
+
+        def on_iteration(self, log: str, info: dict[str, Any]) -> None:
+            n = info.get("num", 0)
+            if n == 1 or n % _PROGRESS_EVERY == 0:
+                log_line(
+                    f"iteration {n}/{config.max_iterations}: loss {info.get('loss', 0):,.1f}, "
+                    f"{info.get('active_features', 0):,} active features, "
+                    f"{time.perf_counter() - start:.0f}s"
+                )
+
+    log_line = log
+    trainer = ProgressTrainer(verbose=True)
     count = 0
     for (words, labels), domain in sentences:
         attrs = featurizer.sequence(words)
