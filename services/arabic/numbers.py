@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from services.arabic.normalize import fold
@@ -138,9 +138,11 @@ _QUANTITY = re.compile(
     rf"(?:(?P<qual>{_QUAL})\s+)?"
     rf"(?P<sign>(?:(?<=\sو)|(?<!\w))-)?"  # -3,5% and و-3,5%
     rf"(?:(?P<digits>{_NUM})"
-    rf"|{_CLITICS}(?P<word>{_WORD_NUMBER})(?![^\W\d_])"
+    rf"|{_CLITICS}(?P<word>{_WORD_NUMBER})(?![^\W\d_])(?:\s+(?P<teen>عشر|عشره)(?![^\W\d_]))?"
     rf"|{_CLITICS}(?P<bare>{_SCALE})(?![^\W\d_]))"
-    rf"(?:\s+(?P<scale>{_SCALE})(?![^\W\d_])(?:\s+و(?P<plus>\d+)(?![\d.,]))?)?"  # 118 ألف و118
+    # 118 ألف و118, 405 ملايين و24 ألف
+    rf"(?:\s+(?P<scale>{_SCALE})(?![^\W\d_])"
+    rf"(?:\s+و(?P<plus>\d+)(?![\d.,])(?:\s+(?P<plus_scale>{_SCALE})(?![^\W\d_]))?)?)?"
     rf"(?:\s*(?P<percent>%|في المئه|في المائه|بالمئه|بالمائه))?"
     rf"(?:\s+(?P<what>[^\W\d_]+))?",
 )
@@ -199,6 +201,8 @@ def _implied_quantities(folded: str) -> list[FoundQuantity]:
             continue
         if found and not folded[found[-1].end : m.start()].strip():
             continue  # the adjective agreeing with the counted noun: دورتين تدريبيتين
+        if group == "dual" and m.group(group).endswith("ستان"):
+            continue  # أفغانستان، كردستان: -stan names, not duals
         value = 2.0 if group == "dual" else 1.0
         what = (m.start(group), m.end(group))
         found.append(FoundQuantity(value, "exact", None, what, what[0], m.end(), weak=True))
@@ -235,17 +239,21 @@ def find_quantities(folded: str) -> list[FoundQuantity]:
         number_start = m.start("digits") if digits else m.start("word") if word else m.start("bare")
         if _is_date(folded, number_start, digits, what) or _is_label(folded, number_start, what):
             continue
+        if word in ("عشر", "عشره") and _after_definite(folded, number_start):
+            continue  # القرن التاسع عشر: part of an ordinal
         if (word is not None or bare is not None) and scale is None and what is None:
             continue  # a number word alone ("ثلاث", "ألف") is rarely a claimed quantity
         if digits is not None:
             value = parse_number(digits, percent=percent)
         elif word is not None:
-            value = float(_UNITS[word])
+            value = float(_UNITS[word]) + (10 if m.group("teen") else 0)  # خمسة عشر = 15
         else:
             value = 1.0
         value *= _SCALES[scale] if scale else _SCALES.get(bare or "", 1)
-        if m.group("plus") and scale and int(m.group("plus")) < _SCALES[scale]:
-            value += int(m.group("plus"))
+        if m.group("plus") and scale:
+            plus = int(m.group("plus")) * _SCALES.get(m.group("plus_scale") or "", 1)
+            if plus < _SCALES[scale]:
+                value += plus  # 118 ألف و118 = 118,118; 405 ملايين و24 ألف = 405,024,000
         if m.group("sign"):
             value = -value
         qualifier = _QUALIFIERS.get(m.group("qual") or "", "exact")
@@ -268,7 +276,35 @@ def find_quantities(folded: str) -> list[FoundQuantity]:
     for implied in _implied_quantities(folded):
         if not any(q.start < implied.end and implied.start < q.end for q in found):
             found.append(implied)
-    return sorted(found, key=lambda q: q.start)
+    return _join_fractions(folded, sorted(found, key=lambda q: q.start))
+
+
+_FRACTIONS: Final = frozenset({0.5, 0.25, 1 / 3})
+
+
+def _join_fractions(folded: str, found: list[FoundQuantity]) -> list[FoundQuantity]:
+    """ساعتين ونصف = 2.5, ثلاثة ملايين ونصف = 3.5 million: a و + fraction right after a
+    quantity adds to it rather than being a quantity of its own."""
+    out: list[FoundQuantity] = []
+    for q in found:
+        previous = out[-1] if out else None
+        # 5 أشخاص ونصف المصابين: after a counted noun the fraction starts a new phrase
+        bare_number = previous is not None and (
+            previous.what is None or (previous.weak and previous.what[1] >= previous.end)
+        )
+        joined = (
+            previous is not None
+            and bare_number
+            and q.value in _FRACTIONS
+            and folded[q.start : q.start + 1] == "و"
+            and not folded[previous.end : q.start].strip()
+        )
+        if previous is not None and joined:
+            scale = _SCALES.get(folded[previous.start : previous.end].split()[-1], 1)
+            out[-1] = replace(previous, value=previous.value + q.value * scale, end=q.end)
+        else:
+            out.append(q)
+    return out
 
 
 def _quantity_matches(folded: str) -> Iterator[re.Match[str]]:
@@ -291,10 +327,28 @@ def _quantity_matches(folded: str) -> Iterator[re.Match[str]]:
             yield m
 
 
+_NAMING_WORDS: Final = frozenset({"ال", "رقم", "الرقم", "برقم", "الساعه", "ساعه"})
+_UNIT_EXPONENT = re.compile(r"(?<![^\W\d_])(?:كم|م|سم|مم)$")  # كم2، م3
+_LIST_ITEM = re.compile(r"(?:^|\n)[ \t]*$")
+
+
 def _is_label(folded: str, start: int, what: str | None) -> bool:
-    """A number used as a name, not a count: الدور الـ32 (after a bare article), ربع النهائي."""
-    before = folded[max(0, start - 6) : start].split()
-    return (bool(before) and before[-1] == "ال") or what in ("النهائي", "نهائي")
+    """A number used as a name, not a count: الدور الـ32 (after a bare article), القرار رقم
+    1701، الساعة 9 and 10 بتوقيت مكة (times of day), كم2 (an exponent), ربع النهائي, and a
+    list item number at the start of a line followed by a dash or bracket."""
+    before = folded[max(0, start - 8) : start]
+    words = before.split()
+    if (words and words[-1] in _NAMING_WORDS) or what in ("النهائي", "نهائي", "بتوقيت"):
+        return True
+    if _UNIT_EXPONENT.search(before):
+        return True
+    after = folded[start : start + 12].lstrip("0123456789")
+    return bool(_LIST_ITEM.search(before)) and after.lstrip()[:1] in ("-", ")", "–")
+
+
+def _after_definite(folded: str, start: int) -> bool:
+    words = folded[max(0, start - 10) : start].split()
+    return bool(words) and words[-1].startswith("ال")
 
 
 def _is_date(folded: str, start: int, digits: str | None, what: str | None) -> bool:

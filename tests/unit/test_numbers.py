@@ -70,9 +70,35 @@ def test_vague_plural_counts_are_weak(text: str) -> None:
     assert q.qualifier == "at_least"
 
 
-@pytest.mark.parametrize("text", ["خرج الفريق من ربع النهائي", "في الدور الـ32 من البطولة"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "خرج الفريق من ربع النهائي",
+        "في الدور الـ32 من البطولة",
+        "ناقش الوزيران القرار رقم 1701 والخاص بلبنان",
+        "يعرض البرنامج في 10 بتوقيت مكة المكرمة",
+        "تبدأ الجلسة الساعة 9 صباحا",
+        "وضع الأسس في القرن التاسع عشر فقد",
+        "5 - توفير المرونة في تكوين المنحنى",
+        "تقع على حدود تركمنستان وأفغانستان وكردستان",
+    ],
+)
 def test_numbers_used_as_names_are_not_quantities(text: str) -> None:
     assert quantities_in(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("بلغت قيمتها 405 ملايين و24 ألف دولار", 405_024_000),
+        ("قتل ثلاثة عشر شخصا في الهجوم", 13),
+        ("وقع الانفجار بعد ساعتين ونصف من ذلك", 2.5),
+        ("تبلغ مساحتها 1412 كم2 تقريبا", 1412),
+    ],
+)
+def test_compound_numbers(text: str, value: float) -> None:
+    [q] = quantities_in(text)
+    assert q.value == pytest.approx(value)
 
 
 def test_dates_and_years_are_not_quantities() -> None:
