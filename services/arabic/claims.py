@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Final
 
-from services.arabic.entities import EntityMention
+from services.arabic.entities import EntityMention, common_words
 from services.arabic.normalize import fold
 from services.arabic.numbers import FoundQuantity
 from services.arabic.tokenize import Token
@@ -56,6 +56,7 @@ class Cues:
     speech_events: frozenset[str]
     sayings: frozenset[str]  # قوله، تأكيدها ...: a verbal noun of speech with a pronoun
     not_sources: frozenset[str]  # حسب الاتفاق: folded, without ال
+    speaker_nouns: frozenset[str]  # دبلوماسيين، مصادر: people or sources that can speak
     sources: dict[str, tuple[tuple[str, ...], ...]]  # first word -> phrases, longest first
 
 
@@ -95,6 +96,7 @@ def cues() -> Cues:
         roles=frozenset(fold(w) for w in data["roles"]),
         speech_events=frozenset(fold(w) for w in data["speech_events"]),
         not_sources=frozenset(fold(w) for w in data["not_sources"]),
+        speaker_nouns=frozenset(fold(w) for w in data["speaker_nouns"]),
         sayings=frozenset(
             fold(noun) + suffix for noun in data["sayings"] for suffix in ("ه", "ها", "هم", "هما")
         ),
@@ -461,7 +463,13 @@ def _content_opening(
             if j + 1 < limit and _is_complementizer(tokens[j + 1], lexicon):
                 return cue_end, j, j + 2
             return cue_end, j, j + 1
-        glued_b = "ب" in governed and token.folded.startswith("ب") and len(token.folded) > 3
+        # بالانتقال، بعدم: ب + a noun we know; بيانات is a word of its own (يانات is none)
+        glued_b = (
+            "ب" in governed
+            and token.folded.startswith("ب")
+            and len(token.folded) > 3
+            and (token.folded.startswith("بال") or token.folded[1:] in common_words())
+        )
         if glued_b and token.start not in mention_starts:
             return cue_end, j, j  # يهدد بالانتقال، أوصى خبراء بالحذر
         if lemma in lexicon.object_ma and token.folded == "ما" and j > k + 1:
@@ -546,9 +554,14 @@ def _speaker(
     k = opening.cue
     participle = _stem(tokens[k]) in lexicon.participles
     if not participle:
-        subject = _subject_before(sent, k)
+        # كما هاجم ألونسو فيراري وقال: a conjoined verb's subject is not the noun before it
+        conjoined = tokens[k].folded[0] in "وف" and tokens[k].folded not in lexicon.lemma_of
+        subject = None if conjoined else _subject_before(sent, k)
         if subject is not None:
             return _party(sent, subject, "name"), None
+        noun = None if conjoined else _speaker_noun_before(sent, k, lexicon)
+        if noun is not None:
+            return noun, None
         topic = _topic_before(sent, k, lexicon)
         if topic is not None:
             return topic, None
@@ -575,6 +588,21 @@ def _speaker(
         _stem(tokens[k]) in lexicon.participles
     )
     return replace(previous, resolved_from="continuation" if continues else "pronoun"), None
+
+
+def _speaker_noun_before(sent: _Sentence, k: int, lexicon: Cues) -> PartyFound | None:
+    """لكن دبلوماسيين قالوا إن ..., مصادر مطلعة أكدت أن ...: a noun of people or sources
+    (with its adjectives) right before the verb is its subject."""
+    tokens = sent.tokens
+    for back in range(1, 4):
+        i = k - back
+        if i < 0 or not tokens[i].is_word:
+            return None
+        if _stem(tokens[i]) in lexicon.speaker_nouns or tokens[i].folded in lexicon.speaker_nouns:
+            start = tokens[i].start + (len(tokens[i].folded) - len(_stem(tokens[i])))
+            start, end = _trim(sent.text, start, tokens[k - 1].end)
+            return PartyFound(sent.text[start:end], start, end, None, "title")
+    return None
 
 
 def _earlier_actor(sent: _Sentence, k: int, lexicon: Cues) -> PartyFound | None:

@@ -295,6 +295,11 @@ def _vocab(name: str) -> frozenset[str]:
     return frozenset(vocab.get(name, []))
 
 
+def common_words() -> frozenset[str]:
+    """Folded words frequent in the training corpora and never inside a name."""
+    return _vocab("common_words")
+
+
 def _name_words() -> frozenset[str]:
     return _vocab("entity_words")
 
@@ -555,6 +560,8 @@ def _person_candidates(
                 break
             if word not in known and _has_clitic(word, kb):
                 break
+            if _known_place(tokens[j], kb):
+                break
             if _NISBA.search(word) and _place_prefix(_NISBA.sub("", word.removeprefix("ال")), kb):
                 break  # أحمد المصري is a name, but not محمد السعودي قال
             j += 1
@@ -576,7 +583,15 @@ def _cut_person(tokens: list[Token], first: int, last: int, kb: KnowledgeBase) -
         word = tokens[k].folded
         if word not in known and word not in _CONNECTORS and _has_clitic(word, kb):
             return k - 1
+        if _known_place(tokens[k], kb):
+            return k - 1  # دعا انان اسرائيل الى: a known place ends the person's name
     return last
+
+
+def _known_place(token: Token, kb: KnowledgeBase) -> bool:
+    key = (_stem(token),)
+    entry = kb.aliases.get(key)
+    return entry is not None and entry.type == "LOC" and key in kb.trusted
 
 
 def _has_clitic(word: str, kb: KnowledgeBase) -> bool:

@@ -312,3 +312,31 @@ def test_a_bare_verb_speaks_for_the_person_acting_earlier_in_its_sentence() -> N
     _, second = claims(text)
     assert second.speaker is not None
     assert second.speaker.text == "محمد صلاح"
+
+
+def test_a_noun_of_people_right_before_the_verb_speaks() -> None:
+    text = "وعرضت فرنسا مقترحات جديدة على الأمم المتحدة، لكن دبلوماسيين قالوا إنها غير كافية."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "دبلوماسيين"
+
+
+def test_a_conjoined_verb_speaks_for_the_main_subject_not_the_noun_before_it() -> None:
+    text = "كما هاجم فرناندو ألونسو فريق فيراري وقال إن السباقات تتأثر بالسياسة."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "فرناندو ألونسو"
+
+
+def test_a_prepositional_phrase_after_the_verb_is_no_speaker() -> None:
+    text = 'قال جو بايدن إن الاتفاق قريب. ويقول بصدد الهجوم: "المفاجئ ليس الحدث".'
+    _, second = claims(text)
+    assert second.speaker is not None
+    assert second.speaker.text == "جو بايدن"
+
+
+def test_a_word_starting_with_ba_is_not_a_governed_preposition() -> None:
+    text = "وأفادت بيانات وزارة الصناعة بأن 70% من المصانع مغلقة."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text.startswith("بيانات")

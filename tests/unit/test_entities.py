@@ -188,3 +188,9 @@ def test_a_tatweel_dash_in_a_dateline_is_no_part_of_a_name() -> None:
     text = "الخرطوم ـ نيويورك ـ قال الأمين العام"
     for mention in find_entities(text, tokenize(text)):
         assert "ـ" not in mention.text
+
+
+def test_a_known_place_ends_a_person_name() -> None:
+    found = by_text("ودعا كوفي انان إسرائيل إلى رفع الحصار")
+    assert "إسرائيل" in found
+    assert not any("إسرائيل" in surface and kind == "PER" for surface, (kind, _) in found.items())
