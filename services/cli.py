@@ -36,6 +36,15 @@ def main() -> None:
 
     Configuration comes from environment variables prefixed RASD_ (see `rasd config`).
     """
+    from pydantic import ValidationError
+
+    from services.arabic.ner import use_backend
+    from services.enricher.settings import Settings
+
+    try:
+        use_backend(Settings().ner_backend)
+    except ValidationError as exc:
+        raise click.ClickException(f"invalid RASD_ environment variable: {exc}") from exc
 
 
 @main.command()

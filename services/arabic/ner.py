@@ -417,8 +417,8 @@ def load_tagger(path: Path) -> Tagger:
 
 # --- optional neural backend ---------------------------------------------------------------
 
-BACKEND_ENV: Final = "RASD_NER_BACKEND"
 BACKENDS: Final = ("crf", "camelbert")
+_backend = "crf"  # set once per process from settings (RASD_NER_BACKEND) by ``use_backend``
 
 
 class NerBackendUnavailableError(RuntimeError):
@@ -436,7 +436,7 @@ class CamelBertTagger:
         missing = [m for m in ("torch", "transformers") if not _importable(m)]
         if missing:
             raise NerBackendUnavailableError(
-                f"{BACKEND_ENV}=camelbert needs {' and '.join(missing)}, which Rasd does not "
+                f"RASD_NER_BACKEND=camelbert needs {' and '.join(missing)}, which Rasd does not "
                 "install (see README, 'Why no torch'); install them into the environment, fetch "
                 "the model with `camel_data -i ner`, or unset the setting to use the CRF"
             )
@@ -472,19 +472,26 @@ def _importable(module: str) -> bool:
     return find_spec(module) is not None
 
 
-def backend_name() -> str:
-    import os
-
-    name = os.environ.get(BACKEND_ENV, "crf").strip().lower() or "crf"
+def use_backend(name: str) -> None:
+    """Select the tagger of this process: the worker and the CLI pass ``Settings.ner_backend``
+    (RASD_NER_BACKEND); text processing itself reads no configuration."""
+    global _backend
     if name not in BACKENDS:
-        choices = ", ".join(BACKENDS)
-        raise NerBackendUnavailableError(f"{BACKEND_ENV}={name!r}: choose one of {choices}")
-    return name
+        raise NerBackendUnavailableError(
+            f"NER backend {name!r}: choose one of {', '.join(BACKENDS)}"
+        )
+    if name != _backend:
+        _backend = name
+        active_tagger.cache_clear()
+
+
+def backend_name() -> str:
+    return _backend
 
 
 @cache
 def active_tagger() -> Tagger | CamelBertTagger | None:
-    """The tagger of the configured backend (``RASD_NER_BACKEND``: crf by default), once."""
+    """The tagger of the selected backend (``use_backend``: crf by default), loaded once."""
     if backend_name() == "camelbert":
         return CamelBertTagger()
     return shipped_tagger()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -50,6 +51,11 @@ class Settings(BaseSettings):
     )
     dedup_horizon_hours: float = Field(
         72.0, gt=0, description="Articles seen longer ago than this are not duplicate candidates"
+    )
+    ner_backend: Literal["crf", "camelbert"] = Field(
+        "crf",
+        description="Entity tagger: crf (shipped) or camelbert (needs torch, transformers and "
+        "the camel-tools NER data, which Rasd does not install)",
     )
 
     @property

@@ -169,25 +169,38 @@ def test_camelbert_backend_fails_clearly_without_torch(monkeypatch: pytest.Monke
 
     if importlib.util.find_spec("torch") is not None:
         pytest.skip("torch is installed here; the failure path cannot be exercised")
-    monkeypatch.setenv(ner.BACKEND_ENV, "camelbert")
-    ner.active_tagger.cache_clear()
+    ner.use_backend("camelbert")
     try:
         with pytest.raises(ner.NerBackendUnavailableError, match="needs torch"):
             ner.active_tagger()
     finally:
-        ner.active_tagger.cache_clear()
+        ner.use_backend("crf")
 
 
-def test_unknown_backend_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_backend_is_rejected() -> None:
     from services.arabic import ner
 
-    monkeypatch.setenv(ner.BACKEND_ENV, "bert9000")
-    ner.active_tagger.cache_clear()
-    try:
-        with pytest.raises(ner.NerBackendUnavailableError, match="choose one of"):
-            ner.active_tagger()
-    finally:
-        ner.active_tagger.cache_clear()
+    with pytest.raises(ner.NerBackendUnavailableError, match="choose one of"):
+        ner.use_backend("bert9000")
+    assert ner.backend_name() == "crf"
+
+
+def test_the_backend_setting_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+    from pydantic import ValidationError
+
+    from services.cli import main
+    from services.enricher.settings import Settings
+
+    monkeypatch.setenv("RASD_NER_BACKEND", "camelbert")
+    assert Settings().ner_backend == "camelbert"
+    monkeypatch.setenv("RASD_NER_BACKEND", "bert9000")
+    with pytest.raises(ValidationError):
+        Settings()
+    result = CliRunner().invoke(main, ["config"])
+    assert result.exit_code != 0
+    assert "RASD_" in result.output
+    assert "ner_backend" in result.output
 
 
 def test_default_path_never_imports_torch() -> None:
