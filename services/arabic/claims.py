@@ -656,8 +656,14 @@ def _phrase_party(
     people = [m for m in inside if m.entry.type == "PER"]
     first_phrase_end = next((t.start for t in region if t.text in _CLAUSE_BREAKS), hi)
     # وزير الخارجية، أنتوني بلينكن: a role, then the person. مريم فارفيد، المشرفة على ...:
-    # an unknown name first, then her role; a person found later is someone else.
-    if people and (words[0].folded in lexicon.roles or people[0].start < first_phrase_end):
+    # an unknown name first, then her role; a person found later is someone else. مصادر مقربة
+    # من بري: sources near a person are not that person.
+    near_person = _stem(words[0]) in lexicon.speaker_nouns and words[0].folded not in lexicon.roles
+    if (
+        people
+        and not near_person
+        and (words[0].folded in lexicon.roles or people[0].start < first_phrase_end)
+    ):
         return _party(sent, people[0], how)
     if inside and inside[0].start <= words[0].end:
         return _party(sent, inside[0], how)

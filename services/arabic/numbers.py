@@ -327,7 +327,10 @@ def _quantity_matches(folded: str) -> Iterator[re.Match[str]]:
             yield m
 
 
-_NAMING_WORDS: Final = frozenset({"ال", "رقم", "الرقم", "برقم", "الساعه", "ساعه"})
+_NAMING_WORDS: Final = frozenset(
+    {"ال", "رقم", "الرقم", "برقم", "الساعه", "ساعه", "القرار", "قرار", "الماده", "البند"}
+)
+_RESOLUTION = re.compile(r"(?<![^\W\d_])و?(?:ال)?قرار\s+(?:مجلس\s+الامن|الدولي|الاممي)\s+\Z")
 _UNIT_EXPONENT = re.compile(r"(?<![^\W\d_])(?:كم|م|سم|مم)$")  # كم2، م3
 _LIST_ITEM = re.compile(r"(?:^|\n)[ \t]*$")
 
@@ -337,9 +340,12 @@ def _is_label(folded: str, start: int, what: str | None) -> bool:
     1701، الساعة 9 and 10 بتوقيت مكة (times of day), كم2 (an exponent), ربع النهائي, and a
     list item number at the start of a line followed by a dash or bracket."""
     before = folded[max(0, start - 8) : start]
-    words = before.split()
-    if (words and words[-1] in _NAMING_WORDS) or what in ("النهائي", "نهائي", "بتوقيت"):
+    last = before.split()[-1] if before.split() else ""
+    naming = last in _NAMING_WORDS or (last[:1] == "و" and last[1:] in _NAMING_WORDS)
+    if naming or what in ("النهائي", "نهائي", "بتوقيت"):
         return True
+    if _RESOLUTION.search(folded, max(0, start - 32), start):
+        return True  # قرار مجلس الأمن 1701، القرار الدولي 242
     if _UNIT_EXPONENT.search(before):
         return True
     after = folded[start : start + 12].lstrip("0123456789")

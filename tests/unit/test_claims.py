@@ -340,3 +340,16 @@ def test_a_word_starting_with_ba_is_not_a_governed_preposition() -> None:
     [claim] = claims(text)
     assert claim.speaker is not None
     assert claim.speaker.text.startswith("بيانات")
+
+
+def test_sources_close_to_a_person_are_not_that_person() -> None:
+    [claim] = claims("وقالت مصادر مقربة من نبيه بري إن الحوار سيستأنف الأسبوع المقبل.")
+    assert claim.speaker is not None
+    assert claim.speaker.text == "مصادر مقربة من نبيه بري"
+
+
+def test_a_day_in_brackets_is_no_speaker() -> None:
+    text = "قال جو بايدن إن الاتفاق قريب. وقال ( الخميس ) إن المحادثات مستمرة."
+    _, second = claims(text)
+    assert second.speaker is not None
+    assert second.speaker.text == "جو بايدن"

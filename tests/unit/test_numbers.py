@@ -81,6 +81,7 @@ def test_vague_plural_counts_are_weak(text: str) -> None:
         "وضع الأسس في القرن التاسع عشر فقد",
         "5 - توفير المرونة في تكوين المنحنى",
         "تقع على حدود تركمنستان وأفغانستان وكردستان",
+        "ناقش الطرفان قرار مجلس الأمن 1701 والقرار 242",
     ],
 )
 def test_numbers_used_as_names_are_not_quantities(text: str) -> None:
