@@ -9,10 +9,14 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from services.clitools import gold_arguments, load_gold
+
+if TYPE_CHECKING:
+    from services.evaluation.checkworthy import Labelled
 
 DEFAULT_LABELS = Path(__file__).parent / "evaluation" / "labels" / "checkworthy-dev.jsonl"
 
@@ -25,6 +29,16 @@ _labels_option = click.option(
 )
 
 
+def _labelled(gold: Path, articles: Path | None, labels: Path) -> Labelled:
+    """The gold set's claims joined to their labels, or a message saying none matched."""
+    from services.evaluation.checkworthy import labelled_claims, read_labels
+
+    data = labelled_claims(load_gold(gold, articles), read_labels(labels))
+    if not data.claims:
+        raise click.ClickException(f"no claim of {gold} matches a label in {labels}")
+    return data
+
+
 @click.command(name="checkworthiness")
 @gold_arguments
 @_labels_option
@@ -32,16 +46,9 @@ def train_checkworthiness(gold: Path, articles: Path | None, labels: Path) -> No
     """Fit the check-worthiness weights on labelled claims of GOLD's articles and write them into
     services/arabic/resources/checkworthy.json (lexicons there are kept)."""
     from services.arabic import checkworthy
-    from services.evaluation.checkworthy import (
-        cross_validate,
-        fitted_weights,
-        labelled_claims,
-        read_labels,
-    )
+    from services.evaluation.checkworthy import cross_validate, fitted_weights
 
-    data = labelled_claims(load_gold(gold, articles), read_labels(labels))
-    if not data.claims:
-        raise click.ClickException(f"no claim of {gold} matches a label in {labels}")
+    data = _labelled(gold, articles, labels)
     checked = cross_validate(data.claims)
     weights, bias = fitted_weights(data.claims)
     path = Path(checkworthy.__file__).parent / "resources" / "checkworthy.json"
@@ -68,17 +75,9 @@ def eval_checkworthiness(gold: Path, articles: Path | None, labels: Path) -> Non
     import numpy as np
 
     from services.arabic.checkworthy import model, score
-    from services.evaluation.checkworthy import (
-        auc,
-        calibration_rows,
-        cross_validate,
-        labelled_claims,
-        read_labels,
-    )
+    from services.evaluation.checkworthy import auc, calibration_rows, cross_validate
 
-    data = labelled_claims(load_gold(gold, articles), read_labels(labels))
-    if not data.claims:
-        raise click.ClickException(f"no claim of {gold} matches a label in {labels}")
+    data = _labelled(gold, articles, labels)
     shipped = np.array([score(c.vector, model()) for c in data.claims])
     checked = cross_validate(data.claims)
     positives = int(checked.labels.sum())

@@ -117,9 +117,16 @@ class CrossValidated:
     auc: float
 
 
+def _design(data: list[LabelledClaim]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature matrix and label vector of ``data``."""
+    return (
+        np.array([c.vector for c in data], dtype=float),
+        np.array([c.label for c in data], dtype=float),
+    )
+
+
 def cross_validate(data: list[LabelledClaim]) -> CrossValidated:
-    x = np.array([c.vector for c in data], dtype=float)
-    y = np.array([c.label for c in data], dtype=float)
+    x, y = _design(data)
     files = np.array([c.file for c in data])
     scores = np.zeros(len(data))
     for file in sorted(set(files)):
@@ -140,7 +147,5 @@ def calibration_rows(scores: np.ndarray, labels: np.ndarray) -> list[tuple[str, 
 
 
 def fitted_weights(data: list[LabelledClaim]) -> tuple[dict[str, float], float]:
-    x = np.array([c.vector for c in data], dtype=float)
-    y = np.array([c.label for c in data], dtype=float)
-    w, b = fit(x, y)
+    w, b = fit(*_design(data))
     return {name: round(float(v), 4) for name, v in zip(FEATURES, w, strict=True)}, round(b, 4)
