@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from services.arabic.claims import ClaimFound, cues
+from services.arabic.claims import ClaimFound, cue_lemma
 from services.arabic.entities import EntityMention
 from services.arabic.normalize import fold
 
@@ -70,7 +70,7 @@ def features(
     content = text[claim.content_start : claim.content_end]
     words = fold(content).split()
     speaker = claim.speaker.resolved_from if claim.speaker else None
-    lemma = _cue_lemma(claim.cue)
+    lemma = cue_lemma(claim.cue)
     counted = {
         fold(text[q.what[0] : q.what[1]]).removeprefix("ال") for q in claim.quantities if q.what
     }
@@ -89,17 +89,6 @@ def features(
         min(in_content, 3) / 3,
         float(len(words) >= 12),
     )
-
-
-def _cue_lemma(cue: str | None) -> str | None:
-    if not cue:
-        return None
-    first = fold(cue.split()[0])
-    lemma_of = cues().lemma_of
-    if first in lemma_of:
-        return lemma_of[first]
-    stem = first[1:] if len(first) > 3 and first[0] in "وف" else first
-    return lemma_of.get(stem, stem)
 
 
 def score(vector: tuple[float, ...], lexicon: CheckworthyModel) -> float:

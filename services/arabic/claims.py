@@ -145,8 +145,21 @@ class ClaimFound:
 
 
 def _stem(token: Token) -> str:
-    word = token.folded
+    return _without_conjunction(token.folded)
+
+
+def _without_conjunction(word: str) -> str:
     return word[1:] if len(word) > 3 and word[0] in "وف" else word
+
+
+def cue_lemma(cue: str | None) -> str | None:
+    """The past-tense lemma of a claim's cue (وقالت -> قال); None without a cue or for a
+    source phrase (وفقا لـ)."""
+    if not cue:
+        return None
+    first = fold(cue.split()[0])
+    lemma_of = cues().lemma_of
+    return lemma_of.get(first) or lemma_of.get(_without_conjunction(first))
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,10 +263,7 @@ def _retro_attribution(sent: _Sentence, lexicon: Cues) -> tuple[str, PartyFound]
     k = next((i for i, t in enumerate(tokens) if t.is_word), None)
     if k is None or not _is_retrospective(tokens, k):
         return None
-    stem = _stem(tokens[k])
-    if tokens[k].folded not in lexicon.lemma_of and stem not in lexicon.lemma_of:
-        return None
-    if stem in lexicon.participles:
+    if not _is_cue(tokens[k], lexicon) or _stem(tokens[k]) in lexicon.participles:
         return None
     speaker = _phrase_party(sent, tokens[k + 2 :], lexicon, "name")
     if speaker is None:
@@ -270,7 +280,7 @@ def _attribute_previous(
 ) -> list[ClaimFound]:
     """The previous sentence's unattributed claims get ``speaker``; a sentence with no claim
     becomes one statement."""
-    confidence = {"name": 0.9, "title": 0.8}.get(speaker.resolved_from, 0.7)
+    confidence = _confidence(speaker)
     attributed = [
         replace(c, speaker=speaker, cue=cue, confidence=confidence)
         if c.sentence == previous and c.speaker is None and c.cue is None
@@ -325,11 +335,11 @@ def _clause_start(sent: _Sentence, claim: ClaimFound) -> int:
 
 
 def _cue_positions(sent: _Sentence, lexicon: Cues) -> list[int]:
-    return [
-        k
-        for k, t in enumerate(sent.tokens)
-        if t.is_word and (t.folded in lexicon.lemma_of or _stem(t) in lexicon.lemma_of)
-    ]
+    return [k for k, t in enumerate(sent.tokens) if t.is_word and _is_cue(t, lexicon)]
+
+
+def _is_cue(token: Token, lexicon: Cues) -> bool:
+    return token.folded in lexicon.lemma_of or _stem(token) in lexicon.lemma_of
 
 
 def _lemma(token: Token, lexicon: Cues) -> str:
@@ -400,9 +410,7 @@ def _statements(
             continue
         cue_token = sent.tokens[opening.cue]
         cue = sent.text[cue_token.start : sent.tokens[opening.cue_end - 1].end]
-        confidence = {"name": 0.9, "title": 0.8, "continuation": 0.75, "pronoun": 0.7}.get(
-            speaker.resolved_from if speaker else "", 0.5
-        )
+        confidence = _confidence(speaker)
         claims.append(
             ClaimFound(
                 "statement",
@@ -417,6 +425,17 @@ def _statements(
             )
         )
     return claims, last_speaker
+
+
+# Confidence of a statement by how its speaker was found; a statement with none gets the last.
+_SPEAKER_CONFIDENCE: Final = {"name": 0.9, "title": 0.8, "continuation": 0.75, "pronoun": 0.7}
+_NO_SPEAKER_CONFIDENCE: Final = 0.5
+
+
+def _confidence(speaker: PartyFound | None) -> float:
+    if speaker is None:
+        return _NO_SPEAKER_CONFIDENCE
+    return _SPEAKER_CONFIDENCE.get(speaker.resolved_from, _NO_SPEAKER_CONFIDENCE)
 
 
 def _content_span(sent: _Sentence, opening: _Opening, limit: int) -> tuple[int, int]:
@@ -685,10 +704,14 @@ def _phrase_party(
 
 
 def _party(sent: _Sentence, mention: EntityMention, how: str) -> PartyFound:
-    name = mention.text
-    if name.startswith("ل") and sent.text[mention.start - 1 : mention.start] == "ل":
-        name = "ا" + name  # للأمم المتحدة = لـ + الأمم المتحدة: give back the elided alef
+    name = _with_article(sent.text, mention.start, mention.text)
     return PartyFound(name, mention.start, mention.end, mention.entry.entity_id, how)
+
+
+def _with_article(text: str, start: int, name: str) -> str:
+    """للأمم المتحدة = لـ + الأمم المتحدة: a name starting right after a glued ل lost the
+    article's alef (لل); give it back."""
+    return "ا" + name if name.startswith("ل") and text[start - 1 : start] == "ل" else name
 
 
 @dataclass(frozen=True, slots=True)
@@ -749,9 +772,7 @@ def _object_span(sent: _Sentence, where: _SourceAt, lexicon: Cues) -> tuple[Part
     if end == obj:
         return None, obj
     start, stop = _trim(sent.text, first.start + skip, tokens[end - 1].end)
-    name = sent.text[start:stop]
-    if skip and name.startswith("ل"):
-        name = "ا" + name  # للسلطات = لـ + السلطات: give the article back its elided alef
+    name = _with_article(sent.text, start, sent.text[start:stop])  # وفقا للسلطات
     if fold(name.split()[0]).removeprefix("ال") in lexicon.not_sources:
         return None, obj  # حسب الاتفاق، بحسب الحاجة: a manner, not a source
     return PartyFound(name, start, stop, None, how), end
