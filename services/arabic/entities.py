@@ -115,6 +115,7 @@ _TITLES: Final = _folded_set(
 # الملك سلمان -> سلمان; وكالة فرانس برس -> فرانس برس (the mention still links to the entry).
 _DESCRIPTORS: Final = _TITLES | _MEDIA_TRIGGERS | _folded_set("شركة نادي فريق مدينة")
 _CONNECTORS: Final = _folded_set("بن بنت ابن آل عبد أبو أبي أم")
+_TITLES_OR_CONNECTORS: Final = _TITLES | _CONNECTORS
 _NISBA = re.compile(r"(?:ي|يه|يين|يون|يان|يتين|يا)$")
 
 
@@ -517,10 +518,11 @@ def _club_candidates(
         if j > i + 1:
             clubs.add(tuple(_stem(t) for t in tokens[i + 1 : j]))
     out: list[_Candidate] = []
+    stems = [_stem(t) for t in tokens] if clubs else []
     for k in range(len(tokens)):
         for name in clubs:
             end = k + len(name)
-            if end <= len(tokens) and tuple(_stem(t) for t in tokens[k:end]) == name:
+            if end <= len(tokens) and tuple(stems[k:end]) == name:
                 clitic = _clitic_length(tokens[k].folded, name[0])
                 out.append(_Candidate(k, end - 1, clitic, "ORG", None, -1))
     return out
@@ -764,7 +766,7 @@ def _facility_candidates(
             word = tokens[j].folded
             if _line_break(text, tokens[j - 1], tokens[j]) or word in _NAME_STOP:
                 break
-            if word in _TITLES or word in _CONNECTORS:
+            if word in _TITLES_OR_CONNECTORS:
                 j += 1
                 continue
             glued = word[:1] in "بل" and not word.startswith("ال")  # لمؤازرة: a new phrase
@@ -774,7 +776,7 @@ def _facility_candidates(
             j += 1
             if word.startswith("ال"):
                 break  # استاد القاهرة: a definite name ends it
-        while j - 1 > i and tokens[j - 1].folded in _TITLES | _CONNECTORS:
+        while j - 1 > i and tokens[j - 1].folded in _TITLES_OR_CONNECTORS:
             j -= 1
         if names:
             out.append(_Candidate(i, j - 1, _clitic_length(tok.folded, head), "LOC", None, 1))
@@ -807,9 +809,8 @@ def _place_prefix(base: str, kb: KnowledgeBase) -> bool:
 
 
 def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Non-overlapping candidates: the article's own evidence, then longest first, KB before
-    patterns before the tagger."""
-    # the article's own evidence first (نادي ميلان ... درب ميلان), then longest, then by source
+    """Non-overlapping candidates: the article's own evidence (نادي ميلان ... درب ميلان), then
+    longest first, KB before patterns before the tagger."""
     ordered = sorted(
         candidates, key=lambda c: (c.source >= 0, -(c.last - c.first), c.source, c.first)
     )

@@ -340,7 +340,7 @@ def _is_label(folded: str, start: int, what: str | None) -> bool:
     1701، الساعة 9 and 10 بتوقيت مكة (times of day), كم2 (an exponent), ربع النهائي, and a
     list item number at the start of a line followed by a dash or bracket."""
     before = folded[max(0, start - 8) : start]
-    last = before.split()[-1] if before.split() else ""
+    last = _word_before(folded, start, 8)
     naming = last in _NAMING_WORDS or (last[:1] == "و" and last[1:] in _NAMING_WORDS)
     if naming or what in ("النهائي", "نهائي", "بتوقيت"):
         return True
@@ -353,8 +353,13 @@ def _is_label(folded: str, start: int, what: str | None) -> bool:
 
 
 def _after_definite(folded: str, start: int) -> bool:
-    words = folded[max(0, start - 10) : start].split()
-    return bool(words) and words[-1].startswith("ال")
+    return _word_before(folded, start, 10).startswith("ال")
+
+
+def _word_before(folded: str, start: int, reach: int) -> str:
+    """The (possibly cut) word ending within ``reach`` characters before ``start``, or ""."""
+    words = folded[max(0, start - reach) : start].split()
+    return words[-1] if words else ""
 
 
 def _is_date(folded: str, start: int, digits: str | None, what: str | None) -> bool:
@@ -362,5 +367,5 @@ def _is_date(folded: str, start: int, digits: str | None, what: str | None) -> b
         return True
     if digits is not None and len(digits) == 4 and digits.isdigit() and 1900 <= int(digits) <= 2100:
         return True
-    before = folded[max(0, start - 12) : start].split()
-    return bool(before) and (before[-1] in _MONTHS or before[-1] in ("عام", "العام", "سنه"))
+    before = _word_before(folded, start, 12)
+    return before in _MONTHS or before in ("عام", "العام", "سنه")
