@@ -146,7 +146,7 @@ def train_ner(
         click.echo(f"exported {kept:,} features with |weight| >= {prune}")
     else:
         seconds = train(sentences, out, config, gazetteer_fn, click.echo)
-    vocab_path = out.with_name(out.name.split(".")[0] + "_vocab.json")
+    vocab_path = sidecar_path(out, "_vocab.json")
     # The linker's word lists come from every corpus (never the dev split), whatever the model
     # was trained on: more first names and common words than ANERcorp alone.
     vocab_config = replace(config, corpora=("anercorp", "aqmar", "wikifane"), include_dev=False)

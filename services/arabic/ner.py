@@ -264,9 +264,10 @@ def read_model(path: Path | str) -> CrfWeights:
     return read_compact(path) if str(path).endswith(".gz") else read_crfsuite(path)
 
 
-def sidecar_path(model: Path) -> Path:
-    """The settings-and-scores file beside a model: ner.crf.gz and ner.crfsuite -> ner.json."""
-    return model.with_name(model.name.split(".")[0] + ".json")
+def sidecar_path(model: Path, suffix: str = ".json") -> Path:
+    """A file beside a model, named after it: ner.crf.gz and ner.crfsuite -> ner.json (settings
+    and scores), or ner_vocab.json with ``suffix="_vocab.json"``."""
+    return model.with_name(model.name.split(".")[0] + suffix)
 
 
 class Tagger:
