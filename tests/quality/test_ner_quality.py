@@ -2,7 +2,8 @@
 
 Reads ../shared/data (beside the repository); skips with a message when it is absent. The floors
 are the levels measured when the model was shipped (services/arabic/resources/ner.md), minus a
-hair for float noise: a change that lowers quality fails here.
+hair for float noise; the article floor is measured on the dev articles added after the rules
+were written (SOURCES.tsv). A change that lowers quality fails here.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ GOLD = DATA / "dev" / "gold.jsonl"
 
 DEV_MICRO_F1_FLOOR = 0.69
 DEV_LOC_F1_FLOOR = 0.83
-ARTICLES_MICRO_F1_FLOOR = 0.79
+# On the held-out dev articles (SOURCES.tsv): 0.774 measured 2026-12-02.
+ARTICLES_MICRO_F1_FLOOR = 0.76
 EXTRACT_STAGE_MICRO_F1_FLOOR = 0.63
 
 
@@ -44,11 +46,11 @@ def test_shipped_model_on_the_dev_split() -> None:
 
 def test_entities_on_real_articles() -> None:
     _need(GOLD)
-    from services.evaluation.gold import read_gold
+    from services.evaluation.gold import held_out, read_gold
     from services.evaluation.ner import evaluate_articles
 
-    report = evaluate_articles(read_gold(GOLD))
-    assert len(report.per_file) >= 15
+    report = evaluate_articles(held_out(list(read_gold(GOLD)), GOLD))
+    assert len(report.per_file) >= 25
     assert report.overall.micro_f1 >= ARTICLES_MICRO_F1_FLOOR
 
 
