@@ -16,12 +16,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 from typing import Final
 
 from services.arabic.normalize import clean_surface, fold
+from services.arabic.pagelines import (
+    BOILER,
+    GLUED,
+    LineModel,
+    PageLine,
+    page_features,
+    shipped_model,
+)
 
 
 class BlockKind(StrEnum):
@@ -34,6 +43,8 @@ class BlockKind(StrEnum):
     WIDGET = "widget"
     MENU = "menu"
     SEPARATOR = "separator"
+    TEASER = "teaser"  # the lead sentence of another story
+    CONTACT = "contact"  # an author's or the outlet's e-mail, phone or SMS line
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,34 +218,96 @@ def _marker_kind(line: _Line) -> tuple[BlockKind, bool] | None:
     return None
 
 
-def _line_kind(line: _Line, before_body: bool) -> BlockKind | None:
-    """Kind of a standalone boilerplate line, or None for body text."""
-    if _SEPARATOR.match(line.text):
-        return BlockKind.SEPARATOR
-    if _URL_ONLY.match(line.text):
-        return BlockKind.WIDGET
-    if is_timestamp(line.key):
-        return BlockKind.TIMESTAMP
-    if line.text.count("|") >= 2 and line.words <= 8 * (line.text.count("|") + 1):
-        return BlockKind.MENU
-    if _WIDGET_PREFIX.match(line.key) or _DISCLAIMER.search(line.key):
-        return BlockKind.WIDGET
-    if line.words <= 8 and ":" in line.text and _SOURCE_PREFIX.match(line.key):
-        return BlockKind.SOURCE_LINE
-    if (
+def _is_separator(line: _Line, before_body: bool) -> bool:
+    return bool(_SEPARATOR.match(line.text))
+
+
+def _is_url(line: _Line, before_body: bool) -> bool:
+    return bool(_URL_ONLY.match(line.text))
+
+
+def _is_timestamp_line(line: _Line, before_body: bool) -> bool:
+    return is_timestamp(line.key)
+
+
+def _is_bar_menu(line: _Line, before_body: bool) -> bool:
+    return line.text.count("|") >= 2 and line.words <= 8 * (line.text.count("|") + 1)
+
+
+def _is_widget(line: _Line, before_body: bool) -> bool:
+    return bool(_WIDGET_PREFIX.match(line.key) or _DISCLAIMER.search(line.key))
+
+
+def _is_source_line(line: _Line, before_body: bool) -> bool:
+    return line.words <= 8 and ":" in line.text and bool(_SOURCE_PREFIX.match(line.key))
+
+
+def _is_caption(line: _Line, before_body: bool) -> bool:
+    return (
         line.words <= 12
         and not line.is_paragraph
-        and (_caption_credit(line) or _CAPTION_PREFIX.match(line.key))
-    ):
-        return BlockKind.CAPTION
-    if 0 < line.words <= 8 and _is_share_bar(line):
-        return BlockKind.WIDGET
+        and (_caption_credit(line) or bool(_CAPTION_PREFIX.match(line.key)))
+    )
+
+
+def _is_share_bar_line(line: _Line, before_body: bool) -> bool:
+    return 0 < line.words <= 8 and _is_share_bar(line)
+
+
+def _head(line: _Line) -> str:
     first_word = _WORD.match(line.key)
-    head = first_word.group() if first_word else ""
-    if line.words <= 6 and head in _LEXICON["byline_prefix"] and ":" in line.text:
-        return BlockKind.BYLINE
-    if before_body and line.words <= 6 and head in _LEXICON["byline_prefix"]:
-        return BlockKind.BYLINE
+    return first_word.group() if first_word else ""
+
+
+def _is_byline(line: _Line, before_body: bool) -> bool:
+    if line.words > 6 or _head(line) not in _LEXICON["byline_prefix"]:
+        return False
+    return ":" in line.text or before_body
+
+
+@dataclass(frozen=True, slots=True)
+class LineRule:
+    """A named test of one line; the first enabled rule (lowest priority) that holds wins."""
+
+    name: str
+    priority: int
+    kind: BlockKind
+    applies: Callable[[_Line, bool], bool]  # (line, before the first paragraph)
+
+
+LINE_RULES: Final = tuple(
+    sorted(
+        (
+            LineRule("separator", 10, BlockKind.SEPARATOR, _is_separator),
+            LineRule("url_only", 20, BlockKind.WIDGET, _is_url),
+            LineRule("timestamp", 30, BlockKind.TIMESTAMP, _is_timestamp_line),
+            LineRule("bar_menu", 40, BlockKind.MENU, _is_bar_menu),
+            LineRule("widget", 50, BlockKind.WIDGET, _is_widget),
+            LineRule("source_line", 60, BlockKind.SOURCE_LINE, _is_source_line),
+            LineRule("caption", 70, BlockKind.CAPTION, _is_caption),
+            LineRule("share_bar", 80, BlockKind.WIDGET, _is_share_bar_line),
+            LineRule("byline_prefix", 90, BlockKind.BYLINE, _is_byline),
+        ),
+        key=lambda rule: rule.priority,
+    )
+)
+# Rules over several lines, applied in this order; each can be switched off like a line rule.
+PASS_RULES: Final = (
+    "title",  # a short first line with text after it is the title
+    "markers",  # a marker line, and the headline list after related/read-also markers
+    "glued_article",  # a headline and two paragraphs after a read-also marker: another article
+    "menus",  # runs of label-like lines
+    "bylines",  # a bare name between the headline and the first paragraph
+    "footer",  # short residue after a separator or widget at the very end
+)
+RULE_NAMES: Final = (*(rule.name for rule in LINE_RULES), *PASS_RULES)
+
+
+def _line_kind(line: _Line, before_body: bool, disabled: frozenset[str]) -> BlockKind | None:
+    """Kind of a standalone boilerplate line, or None for body text."""
+    for rule in LINE_RULES:
+        if rule.name not in disabled and rule.applies(line, before_body):
+            return rule.kind
     return None
 
 
@@ -257,22 +330,80 @@ def _is_share_bar(line: _Line) -> bool:
     return sum(w in _SOCIAL for w in words) * 10 >= len(words) * 6
 
 
-def segment(content: str, title: str | None = None) -> Segmented:
-    """Separate ``content`` into title, body paragraphs, removed blocks and appended articles."""
+def segment(
+    content: str,
+    title: str | None = None,
+    *,
+    disabled: frozenset[str] = frozenset(),
+    use_model: bool = True,
+) -> Segmented:
+    """Separate ``content`` into title, body paragraphs, removed blocks and appended articles.
+
+    The rules (``LINE_RULES``, ``PASS_RULES``; any can be ``disabled``) label lines; the shipped
+    line labeller, when present and ``use_model`` holds, takes their verdicts as features and
+    makes the final decision.
+    """
     source = clean_surface(content)
     lines = _split_lines(source)
+    page = _apply_rules(lines, title, disabled)
+    if use_model:
+        model = shipped_model()
+        if model is not None:
+            page = _apply_model(lines, page, model)
+
+    removed = [
+        Block(kind, lines[i].text, lines[i].start, lines[i].end)
+        for i, kind in enumerate(page.labels)
+        if kind is not None
+    ]
+    glued_lines = {i for start, end, _ in page.glued for i in range(start, end)}
+    body = [
+        line
+        for i, line in enumerate(lines)
+        if page.labels[i] is None
+        and i != page.title_index
+        and i not in glued_lines
+        and not line.is_blank
+    ]
+    text, paragraphs = _join(body)
+    appended = [
+        _make_appended(lines, start, end, marker, page.labels) for start, end, marker in page.glued
+    ]
+    return Segmented(source, page.title, text, paragraphs, removed, appended)
+
+
+@dataclass(slots=True)
+class _Page:
+    """Decisions about the lines of one page."""
+
+    title: str | None
+    title_index: int | None  # the line that is the title, when it is one of the lines
+    labels: list[BlockKind | None]  # removed lines, by kind
+    glued: list[tuple[int, int, str | None]]  # appended articles: line range and marker
+
+    def claimed(self) -> list[bool]:
+        """Lines that belong to the title or an appended article."""
+        out = [False] * len(self.labels)
+        if self.title_index is not None:
+            out[self.title_index] = True
+        for start, end, _ in self.glued:
+            for i in range(start, end):
+                out[i] = True
+        return out
+
+
+def _apply_rules(lines: list[_Line], title: str | None, disabled: frozenset[str]) -> _Page:
     labels: list[BlockKind | None] = [None] * len(lines)
-    appended: list[Appended] = []
-    claimed = [False] * len(lines)  # lines that belong to the title or an appended article
+    page = _Page(title, None, labels, [])
 
     index = _skip_blank(lines, 0)
-    if title is None and index < len(lines) and _looks_like_title(lines, index):
-        title = lines[index].text
-        claimed[index] = True
-        index += 1
-    elif title is not None and index < len(lines) and lines[index].key == _key(title):
-        claimed[index] = True
-        index += 1
+    if index < len(lines):
+        if title is None and "title" not in disabled and _looks_like_title(lines, index):
+            page.title, page.title_index = lines[index].text, index
+            index += 1
+        elif title is not None and lines[index].key == _key(title):
+            page.title_index = index
+            index += 1
 
     seen_body = False
     while index < len(lines):
@@ -280,7 +411,7 @@ def segment(content: str, title: str | None = None) -> Segmented:
         if line.is_blank:
             index += 1
             continue
-        marker = _marker_kind(line)
+        marker = _marker_kind(line) if "markers" not in disabled else None
         if marker is not None:
             kind, inline = marker
             labels[index] = kind
@@ -288,42 +419,108 @@ def segment(content: str, title: str | None = None) -> Segmented:
             if kind is BlockKind.WIDGET and not _followed_by_list(lines, index):
                 continue
             glued = (
-                _glued_article(lines, index) if kind is BlockKind.READ_ALSO and not inline else None
+                _glued_article(lines, index)
+                if kind is BlockKind.READ_ALSO and not inline and "glued_article" not in disabled
+                else None
             )
             if glued is not None:
-                appended.append(_make_appended(lines, index, glued, line.text))
-                for i in range(index, glued):
-                    claimed[i] = True
+                page.glued.append((_skip_blank(lines, index), glued, line.text))
                 index = glued
                 continue
             index = _consume_list(lines, index, labels)
             continue
-        labels[index] = _line_kind(line, before_body=not seen_body)
+        labels[index] = _line_kind(line, not seen_body, disabled)
         seen_body = seen_body or (labels[index] is None and line.is_paragraph)
         index += 1
 
     # Removing a byline can complete a menu run and the other way round: repeat to a fixed point
     # (labels are only ever added, so this ends), which also makes cleaning idempotent.
+    claimed = page.claimed()
     while True:
         before = labels.copy()
-        _label_menus(lines, labels, claimed)
-        _label_bylines(lines, labels, claimed)
+        if "menus" not in disabled:
+            _label_menus(lines, labels, claimed)
+        if "bylines" not in disabled:
+            _label_bylines(lines, labels, claimed)
         if labels == before:
             break
-    _label_footer(lines, labels, claimed)
+    if "footer" not in disabled:
+        _label_footer(lines, labels, claimed)
+    return page
 
-    removed = [
-        Block(kind, lines[i].text, lines[i].start, lines[i].end)
-        for i, kind in enumerate(labels)
-        if kind is not None
+
+# A line is removed when the labeller gives boilerplate at least this probability: losing body is
+# the worst error, so the bar sits above an even split (chosen on the outlet folds of dev).
+BOILER_THRESHOLD: Final = 0.5
+GLUED_THRESHOLD: Final = 0.5
+_CONTACT = re.compile(r"@\w|\d{5,}")
+
+
+def _apply_model(lines: list[_Line], rules: _Page, model: LineModel) -> _Page:
+    """The labeller's decision over the rules' verdicts (which it reads as features)."""
+    claimed_glued = {i for start, end, _ in rules.glued for i in range(start, end)}
+    order = [i for i, line in enumerate(lines) if not line.is_blank and i != rules.title_index]
+    views = [
+        PageLine(
+            lines[i].text,
+            lines[i].key,
+            lines[i].words,
+            _rule_tag(rules.labels[i], i in claimed_glued),
+            i > 0 and lines[i - 1].is_blank,
+        )
+        for i in order
     ]
-    body = [
-        line
-        for i, line in enumerate(lines)
-        if labels[i] is None and not claimed[i] and not line.is_blank
-    ]
-    text, paragraphs = _join(body)
-    return Segmented(source, title, text, paragraphs, removed, appended)
+    probabilities = model.marginals(page_features(views, rules.title))
+    labels: list[BlockKind | None] = [None] * len(lines)
+    glued_candidates: list[int] = []
+    for i, p in zip(order, probabilities, strict=True):
+        if p.get(BOILER, 0.0) >= BOILER_THRESHOLD:
+            labels[i] = rules.labels[i] or _guess_kind(lines[i])
+        elif p.get(GLUED, 0.0) >= GLUED_THRESHOLD:
+            glued_candidates.append(i)
+    glued = _glued_runs(lines, order, labels, glued_candidates)
+    return _Page(rules.title, rules.title_index, labels, glued)
+
+
+def _rule_tag(kind: BlockKind | None, glued: bool) -> str:
+    if glued:
+        return "glued"
+    return kind.value if kind is not None else ""
+
+
+def _guess_kind(line: _Line) -> BlockKind:
+    """Kind of a line the labeller removed without a rule's verdict."""
+    if is_timestamp(line.key):
+        return BlockKind.TIMESTAMP
+    if _CONTACT.search(line.text):
+        return BlockKind.CONTACT
+    if line.words >= 12:
+        return BlockKind.TEASER
+    return BlockKind.RELATED_LINKS
+
+
+def _glued_runs(
+    lines: list[_Line], order: list[int], labels: list[BlockKind | None], candidates: list[int]
+) -> list[tuple[int, int, str | None]]:
+    """The glued article: candidate lines running to the end of the page (boilerplate aside)
+    with at least two paragraphs; anything less stays body, since losing body is worse."""
+    if not candidates:
+        return []
+    chosen = set(candidates)
+    first = candidates[0]
+    tail = [i for i in order if i >= first and labels[i] is None]
+    if any(i not in chosen for i in tail):
+        return []
+    if sum(lines[i].is_paragraph for i in tail) < 2:
+        return []
+    marker = next(
+        (lines[i].text for i in reversed(order) if i < first and labels[i] is not None),
+        None,
+    )
+    previous = [i for i in order if i < first]
+    if previous and labels[previous[-1]] is not BlockKind.READ_ALSO:
+        marker = None
+    return [(first, tail[-1] + 1, marker)]
 
 
 def _key(text: str) -> str:
@@ -391,13 +588,22 @@ def _glued_article(lines: list[_Line], index: int) -> int | None:
     return end if prose >= 2 else None
 
 
-def _make_appended(lines: list[_Line], index: int, end: int, marker: str) -> Appended:
-    start = _skip_blank(lines, index)
-    own = [line for line in lines[start:end] if not line.is_blank]
+def _make_appended(
+    lines: list[_Line],
+    start: int,
+    end: int,
+    marker: str | None,
+    labels: list[BlockKind | None],
+) -> Appended:
+    own = [
+        line
+        for i, line in enumerate(lines[start:end], start=start)
+        if not line.is_blank and labels[i] is None
+    ]
     heading = own[0].text if own and not own[0].is_paragraph else None
     body_lines = own[1:] if heading is not None else own
     text, _ = _join(body_lines)
-    first = own[0].start if own else lines[index].start
+    first = own[0].start if own else lines[start].start
     return Appended(heading, text, marker, first, own[-1].end if own else first)
 
 
