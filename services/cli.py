@@ -13,6 +13,7 @@ import click
 import orjson
 
 from services.checkworthy_cli import eval_checkworthiness, train_checkworthiness
+from services.clean_cli import eval_clean, train_clean
 from services.clitools import gold_arguments, load_gold
 from services.localkafka import REPO
 from services.ner_cli import eval_ner, eval_ner_articles, train_group
@@ -279,29 +280,15 @@ def eval_group() -> None:
     """Measure quality against gold files (format: ../shared/data/dev/README.md)."""
 
 
-# NER training and evaluation live in services/ner_cli.py (heavy imports only inside commands).
+# Training and evaluation commands live in services/ner_cli.py, services/clean_cli.py and
+# services/checkworthy_cli.py (heavy imports only inside commands).
 main.add_command(train_group)
 train_group.add_command(train_checkworthiness)
+train_group.add_command(train_clean)
+eval_group.add_command(eval_clean)
 eval_group.add_command(eval_ner)
 eval_group.add_command(eval_ner_articles)
 eval_group.add_command(eval_checkworthiness)
-
-
-@eval_group.command(name="clean")
-@gold_arguments
-@click.option(
-    "--html",
-    "prefer_html",
-    is_flag=True,
-    help="Clean X.html instead of X.txt where both exist (same gold)",
-)
-def eval_clean(gold: Path, articles: Path | None, prefer_html: bool) -> None:
-    """Token precision/recall/F1 of kept text vs gold body lines, overall and per outlet."""
-    from services.evaluation.cleaning import evaluate_cleaning, format_report
-
-    report = evaluate_cleaning(load_gold(gold, articles), prefer_html=prefer_html)
-    for line in format_report(report):
-        click.echo(line)
 
 
 @eval_group.command(name="claims")

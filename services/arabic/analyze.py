@@ -11,6 +11,7 @@ from services.arabic.entities import EntityMention, find_entities
 from services.arabic.html import extract_main_text
 from services.arabic.normalize import fold, matching_form
 from services.arabic.numbers import FoundQuantity, find_quantities
+from services.arabic.pagelines import LineModel
 from services.arabic.segment import Segmented, segment
 from services.arabic.tokenize import Token, sentence_spans, tokenize
 
@@ -23,12 +24,23 @@ class Cleaned:
     content_hash: str
 
 
-def clean(content: str, *, html: bool = False, title: str | None = None) -> Cleaned:
-    """Title, body, removed boilerplate and appended articles of one scraped article."""
+def clean(
+    content: str,
+    *,
+    html: bool = False,
+    title: str | None = None,
+    model: LineModel | None = None,
+    use_model: bool = True,
+    disabled: frozenset[str] = frozenset(),
+) -> Cleaned:
+    """Title, body, removed boilerplate and appended articles of one scraped article.
+
+    ``model`` replaces the shipped line labeller, ``use_model=False`` leaves it out and
+    ``disabled`` switches cleaning rules off by name (all for evaluation)."""
     if html:
         page = extract_main_text(content)
         content, title = page.text, title or page.title
-    segmented = segment(content, title)
+    segmented = segment(content, title, model=model, use_model=use_model, disabled=disabled)
     return Cleaned(
         segmented,
         segmented.title,

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Final
 
 import pycrfsuite
@@ -51,6 +52,9 @@ _WEEKDAY_LEAD = re.compile(
 _DATELINE = re.compile(r"^[^.]{0,80}(?:\((?:[^)]{1,30})\)\s*[-–—]|\s[-–—]{1,2}\s)")
 _EMAIL_OR_URL = re.compile(r"@\w|https?://|www\.", re.IGNORECASE)
 _LONG_NUMBER = re.compile(r"\d{5,}")
+_CALL_TO_ACTION = re.compile(
+    r"^(?:للاطلاع|لمتابعه|لقراءه|شاهد|تعرف علي|تابعونا|تابعوا|حمل|للمزيد)|اضغط هنا|انقر هنا"
+)
 _LATIN = re.compile(r"[A-Za-z]")
 _DIGIT = re.compile(r"\d")
 _BULLET = re.compile(r"^\s*(?:[•·▪►▶◄●○■□◆◇\-–—*]|\d{1,2}[.)-])\s")
@@ -200,6 +204,7 @@ def page_features(lines: Sequence[PageLine], title: str | None) -> list[list[str
             f"latin={_bucket(len(_LATIN.findall(text)) / chars, (0.05, 0.3, 0.7))}",
             f"digits={_bucket(len(_DIGIT.findall(text)) / chars, (0.02, 0.1, 0.3))}",
             f"pipe={'|' in text}",
+            f"cta={bool(_CALL_TO_ACTION.search(line.key))}",
             f"bullet={bool(_BULLET.match(text))}",
             f"colon_head={':' in ' '.join(text.split()[:6]) and shapes[i]['end'] != 'stop'}",
         ]
@@ -234,11 +239,12 @@ class LineModel:
         ]
 
 
+def shipped_model_path() -> Path:
+    return Path(str(resources.files("services.arabic.resources").joinpath(MODEL_FILE)))
+
+
 @cache
 def shipped_model() -> LineModel | None:
     """The model in ``resources/``, or None when it has not been trained yet."""
-    resource = resources.files("services.arabic.resources").joinpath(MODEL_FILE)
-    if not resource.is_file():
-        return None
-    with resources.as_file(resource) as path:
-        return LineModel(str(path))
+    path = shipped_model_path()
+    return LineModel(str(path)) if path.is_file() else None

@@ -25,12 +25,35 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_cleaning_keeps_the_body_and_removes_boilerplate() -> None:
-    report = evaluate_cleaning(read_gold(GOLD))
+CORPUS = GOLD.parents[1] / "corpus" / "ant.jsonl.xz"
+
+
+def test_cleaning_holds_on_outlets_its_labeller_was_not_trained_on() -> None:
+    """Leave one outlet out: each outlet is cleaned by a labeller trained without it.
+
+    The same training set as the shipped model's (the whole ANT corpus, 5,000 synthetic pages)
+    and the same numbers as ``rasd eval clean GOLD --folds``: about two minutes. (With 2,000
+    corpus articles and 1,500 pages body kept fell to 0.978: the labeller needs the data.)
+    """
+    if not CORPUS.is_file():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    from services.clean_cli import cross_outlet_report
+    from services.evaluation.cleaning import FoldReport
+
+    report = cross_outlet_report(GOLD, None, CORPUS, 5000, None, 3, echo=False)
+    assert isinstance(report, FoldReport)
+    assert len(report.folds) >= 6
     assert report.overall.recall >= 0.995
-    assert report.overall.f1 >= 0.985
-    assert report.overall.f1 > report.baseline.f1 + 0.03
-    assert report.overall.boilerplate_removed >= 0.78
+    assert report.overall.boilerplate_removed >= 0.85
+    assert report.overall.f1 > report.baseline.f1 + 0.02
+    assert report.overall.boilerplate_removed > report.rules_only.boilerplate_removed
+
+
+def test_shipped_cleaner_on_the_whole_dev_set() -> None:
+    """Not held out (the labeller trained on these pages): a regression floor only."""
+    report = evaluate_cleaning(read_gold(GOLD))
+    assert report.overall.recall >= 0.998
+    assert report.overall.boilerplate_removed >= 0.95
 
 
 def test_claims_on_the_held_out_articles() -> None:

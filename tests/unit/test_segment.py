@@ -78,7 +78,11 @@ def test_read_also_followed_by_an_article_is_split_off_as_appended() -> None:
 
 
 def test_read_also_followed_by_headlines_only_is_a_link_list() -> None:
-    text = "\n".join([BODY, "اقرأ أيضا", "خبر أول قصير", "خبر ثان قصير"])
+    headlines = [
+        "وزير الصحة يتفقد مستشفى الولادة في العاصمة ويعد بتحسين الخدمات",
+        "ارتفاع أسعار الأدوية المستوردة بنسبة عشرين في المئة خلال شهر",
+    ]
+    text = "\n".join([BODY, "اقرأ أيضا", *headlines])
     result = segment(text)
     assert result.appended == []
     assert kinds(text) == ["read_also", "related_links", "related_links"]
