@@ -139,6 +139,13 @@ def _share(words: set[str], other: Counter[str] | set[str]) -> float:
     return sum(1 for w in words if w in other) / len(words)
 
 
+def _share_elsewhere(words: set[str], page: Counter[str]) -> float:
+    """Share of the line's words that other lines of the page use too."""
+    if not words:
+        return -1.0
+    return sum(1 for w in words if page[w] > 1) / len(words)
+
+
 def _end_class(text: str) -> str:
     last = text.rstrip()[-1:] if text.strip() else ""
     if last in ".!":
@@ -182,7 +189,6 @@ def page_features(lines: Sequence[PageLine], title: str | None) -> list[list[str
     n = len(lines)
     for i, line in enumerate(lines):
         words = contents[i]
-        elsewhere = Counter({w: c - 1 for w, c in page.items() if w in words and c > 1})
         text = line.text
         chars = max(len(text), 1)
         first = _WORD.match(line.key)
@@ -195,7 +201,7 @@ def page_features(lines: Sequence[PageLine], title: str | None) -> list[list[str
             f"from_end={min(n - 1 - i, 3)}",
             f"rel={_bucket(i / n, (0.2, 0.5, 0.8))}",
             f"ov_title={_bucket(_share(words, title_words), (0, 0.01, 0.2, 0.5))}",
-            f"ov_page={_bucket(_share(words, elsewhere), (0, 0.01, 0.2, 0.4, 0.6))}",
+            f"ov_page={_bucket(_share_elsewhere(words, page), (0, 0.01, 0.2, 0.4, 0.6))}",
             f"ov_before={_bucket(_share(words, before), (0, 0.01, 0.2, 0.4, 0.6))}",
             f"blank_before={line.blank_before}",
             f"lead_day={bool(_WEEKDAY_LEAD.match(line.key))}",
