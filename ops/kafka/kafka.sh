@@ -49,6 +49,7 @@ broker+controller) on $HOST, built from Maven Central jars (ops/kafka/pom.xml).
 
 Commands:
   fetch              Download the Kafka jars into the cache (once; instant when cached).
+  fetched            Exit 0 if the jars are in the cache (start will not download them).
   start              Fetch if needed, format fresh storage, start the broker in the
                      background and wait until it answers a Kafka Metadata request
                      (bounded by RASD_KAFKA_START_TIMEOUT). Prints HOST:PORT on stdout.
@@ -605,6 +606,7 @@ main() {
   [[ $# -gt 0 ]] && shift
   case $cmd in
     fetch) cmd_fetch "$@" ;;
+    fetched) libs_ready ;;
     start) cmd_start "$@" ;;
     stop) cmd_stop "$@" ;;
     status) cmd_status "$@" ;;
