@@ -14,6 +14,7 @@ import orjson
 
 from services.checkworthy_cli import eval_checkworthiness, train_checkworthiness
 from services.clean_cli import eval_clean, train_clean
+from services.clikafka import RasdGroup, compact_event, quiet_kafka_clients, unreachable
 from services.clitools import gold_arguments, load_gold
 from services.localkafka import REPO
 from services.ner_cli import eval_ner, eval_ner_articles, train_group
@@ -31,7 +32,10 @@ def _json(data: Any) -> str:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=RasdGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 def main() -> None:
     """Rasd: Arabic news articles in, structured events (entities, claims) out.
 
@@ -49,11 +53,18 @@ def main() -> None:
 
 
 @main.command()
-def config() -> None:
+@click.option("--markdown", is_flag=True, help="Print the README's table of every setting instead")
+def config(markdown: bool) -> None:
     """Print the effective settings and the environment variable of each."""
+    from services.enricher.settings import settings_table
+
+    if markdown:
+        for line in settings_table():
+            click.echo(line)
+        return
     settings = _settings()
     for name, value in settings.model_dump(mode="json").items():
-        click.echo(f"RASD_{name.upper():<24} {value}")
+        click.echo(f"RASD_{name.upper():<26} {value}")
 
 
 @main.command()
@@ -63,11 +74,25 @@ def config() -> None:
     "--source", default="local", show_default=True, help="Outlet name stored in each article"
 )
 @click.option("--bootstrap", help="Kafka bootstrap servers [RASD_KAFKA_BOOTSTRAP]")
-def publish(paths: tuple[Path, ...], topic: str | None, source: str, bootstrap: str | None) -> None:
+@click.option(
+    "--ids",
+    "print_ids",
+    is_flag=True,
+    help="Print each published article's id and origin (tab-separated) on stdout; the summary "
+    "goes to stderr",
+)
+def publish(
+    paths: tuple[Path, ...],
+    topic: str | None,
+    source: str,
+    bootstrap: str | None,
+    print_ids: bool,
+) -> None:
     """Publish .txt, .html, .json and .jsonl files (or folders of them) to articles.raw.
 
     Each article becomes one article.raw event keyed by its id, with CloudEvents headers.
     Files that cannot be published are listed with the reason; the exit code is 1 if any were.
+    Other files found in folders are listed as skipped.
     """
     from aiokafka.errors import KafkaError
 
@@ -95,16 +120,21 @@ def publish(paths: tuple[Path, ...], topic: str | None, source: str, bootstrap: 
         )
 
     try:
-        report = asyncio.run(go())
+        with quiet_kafka_clients():
+            report = asyncio.run(go())
     except KafkaError as exc:
-        raise click.ClickException(
-            f"cannot publish to Kafka at {settings.kafka_bootstrap} ({exc}). "
-            "Start one with `bash ops/kafka/kafka.sh start` or set RASD_KAFKA_BOOTSTRAP."
-        ) from exc
+        raise unreachable(settings.kafka_bootstrap, exc, "publish to") from exc
+    if print_ids:
+        for article_id, origin in zip(report.published, report.origins, strict=True):
+            click.echo(f"{article_id}\t{origin}")
     click.echo(
         f"published {len(report.published)} article(s) to {settings.topic_raw} "
-        f"at {settings.kafka_bootstrap}; rejected {len(report.rejected)}"
+        f"at {settings.kafka_bootstrap}; rejected {len(report.rejected)}; "
+        f"skipped {len(report.skipped)}",
+        err=print_ids,
     )
+    for skipped in report.skipped:
+        click.echo(f"  {skipped.message}", err=True)
     for rejection in report.rejected:
         click.echo(f"  rejected [{rejection.reason}] {rejection.message}", err=True)
     sys.exit(1 if report.rejected else 0)
@@ -116,24 +146,28 @@ def worker(web_port: int | None) -> None:
     """Run the Faust worker: clean and extract agents, metrics on http://HOST:PORT/metrics."""
     import faust
 
-    from services.enricher.app import create_app
-    from services.enricher.metrics import Metrics
+    from services.enricher.app import create_app, create_metrics
     from services.enricher.pipeline import warm_up
-    from services.enricher.topics import ensure_topics
+    from services.enricher.topics import ensure_topics, wait_for_coordinator
 
     settings = _settings(web_port=web_port)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        loop.run_until_complete(ensure_topics(settings))
+        with quiet_kafka_clients():
+            loop.run_until_complete(ensure_topics(settings))
+            # On a fresh broker the first coordinator request creates the offsets topic;
+            # waiting for it here keeps the worker from logging that wait as "[ERROR] Group
+            # Coordinator Request failed".
+            loop.run_until_complete(wait_for_coordinator(settings))
     except Exception as exc:
-        raise click.ClickException(
-            f"cannot reach Kafka at {settings.kafka_bootstrap} ({type(exc).__name__}: {exc}). "
-            "Start one with `bash ops/kafka/kafka.sh start` or set RASD_KAFKA_BOOTSTRAP."
-        ) from exc
+        raise unreachable(settings.kafka_bootstrap, exc) from exc
     warm_up()
-    app = create_app(settings, Metrics.create())
-    faust.Worker(app, loglevel=settings.log_level, loop=loop).execute_from_commandline()
+    app = create_app(settings, create_metrics(settings))
+    worker = faust.Worker(app, loglevel=settings.log_level, loop=loop)
+    if not sys.stdout.isatty():
+        worker.spinner = None  # its progress bar writes terminal control codes into log files
+    worker.execute_from_commandline()
 
 
 @main.command()
@@ -141,7 +175,12 @@ def worker(web_port: int | None) -> None:
 @click.option("--from-beginning/--latest", default=True, show_default=True)
 @click.option("--max", "max_events", type=int, help="Stop after this many events")
 @click.option("--idle-timeout", type=float, help="Stop after this many seconds without events")
-@click.option("--compact", is_flag=True, help="One line per event instead of indented JSON")
+@click.option(
+    "--compact",
+    is_flag=True,
+    help="One line per event: position, key, type and the JSON without raw article content "
+    "or dead-letter bytes",
+)
 @click.option("--bootstrap", help="Kafka bootstrap servers [RASD_KAFKA_BOOTSTRAP]")
 def tail(
     topic: str,
@@ -151,8 +190,13 @@ def tail(
     compact: bool,
     bootstrap: str | None,
 ) -> None:
-    """Print the events of TOPIC as they arrive (Arabic intact), with key and event type."""
-    from services.consumer.reader import stream_events
+    """Print the events of TOPIC as they arrive (Arabic intact), with key and event type.
+
+    TOPIC must exist: tail never creates one, it lists the topics there are.
+    """
+    from aiokafka.errors import KafkaError
+
+    from services.consumer.reader import MissingTopicsError, stream_events
 
     settings = _settings(kafka_bootstrap=bootstrap)
 
@@ -165,30 +209,48 @@ def tail(
             idle_timeout=idle_timeout,
         ):
             head = (
-                f"# {event.topic}[{event.partition}]@{event.offset} key={event.key} "
+                f"{event.topic}[{event.partition}]@{event.offset} key={event.key} "
                 f"type={event.headers.get('ce_type', '?')}"
             )
             try:
-                body = orjson.dumps(
-                    event.json(), option=0 if compact else orjson.OPT_INDENT_2
+                value = event.json()
+                body = (
+                    orjson.dumps(compact_event(value))
+                    if compact
+                    else orjson.dumps(value, option=orjson.OPT_INDENT_2)
                 ).decode()
             except orjson.JSONDecodeError:
-                body = event.value.decode("utf-8", "replace")
-            click.echo(head)
-            click.echo(body)
+                text = event.value.decode("utf-8", "replace")
+                body = orjson.dumps(text).decode() if compact else text
+            if compact:
+                click.echo(f"{head} {body}")
+            else:
+                click.echo(f"# {head}")
+                click.echo(body)
             seen += 1
             if max_events is not None and seen >= max_events:
                 return
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(go())
+    try:
+        with quiet_kafka_clients(), contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(go())
+    except MissingTopicsError as exc:
+        listed = ", ".join(exc.existing) or "none"
+        raise click.ClickException(
+            f"topic {', '.join(exc.missing)} does not exist at {settings.kafka_bootstrap} "
+            f"(tail never creates topics). Topics there: {listed}"
+        ) from exc
+    except KafkaError as exc:
+        raise unreachable(settings.kafka_bootstrap, exc) from exc
 
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--source", default="local", show_default=True)
-def enrich(file: Path, source: str) -> None:
-    """Run the whole pipeline on FILE offline (no Kafka) and print the enriched JSON.
+@click.option("--source", default="local", show_default=True, help="Outlet name of the article")
+@click.option("--pretty", is_flag=True, help="Indented JSON for people instead of JSON lines")
+def enrich(file: Path, source: str, pretty: bool) -> None:
+    """Run the whole pipeline on FILE offline (no Kafka) and print the enriched events as JSON
+    lines (one article per line).
 
     Glued articles found in FILE are enriched too and printed after the main one.
     """
@@ -198,10 +260,12 @@ def enrich(file: Path, source: str) -> None:
         clean_article,
         enrich_article,
     )
-    from services.producer.readers import Accepted, read_file
+    from services.producer.readers import Accepted, Skipped, read_file
 
     failed = False
     for item in read_file(file, source):
+        if isinstance(item, Skipped):
+            continue
         if not isinstance(item, Accepted):
             click.echo(f"rejected [{item.reason}] {item.message}", err=True)
             failed = True
@@ -209,7 +273,8 @@ def enrich(file: Path, source: str) -> None:
         try:
             article = clean_article(item.article)
             for one in [article, *(clean_article(a) for a in appended_articles(article))]:
-                click.echo(_json(enrich_article(one).article.model_dump(mode="json")))
+                data = enrich_article(one).article.model_dump(mode="json")
+                click.echo(_json(data) if pretty else orjson.dumps(data).decode())
         except DeadLetterError as exc:
             click.echo(
                 f"{item.origin}: would be dead-lettered [{exc.kind.value}] {exc.message}", err=True
@@ -243,13 +308,25 @@ def schemas(check: bool) -> None:
     show_default=True,
     help="Files or folder to publish",
 )
-@click.option("--timeout", type=float, default=120, show_default=True)
-def demo(seeds: Path, timeout: float) -> None:
+@click.option(
+    "--timeout", type=float, default=120, show_default=True, help="Seconds to wait for the events"
+)
+@click.option(
+    "--keep-running",
+    is_flag=True,
+    help="Leave Kafka and the worker running after the summary (for `rasd tail`, "
+    "`rasd publish`) until Ctrl-C",
+)
+def demo(seeds: Path, timeout: float, keep_running: bool) -> None:
     """Start a local Kafka (unless RASD_KAFKA_BOOTSTRAP is set), a worker, publish the seeds and
-    summarize the enriched events they produce; then stop everything."""
+    summarize the enriched events they produce; then stop everything.
+
+    RASD_KAFKA_PORT and RASD_WEB_PORT choose the broker's and the worker's ports (free ones
+    otherwise).
+    """
     from services.demo import run_demo
 
-    sys.exit(run_demo(seeds, timeout=timeout, echo=click.echo))
+    sys.exit(run_demo(seeds, timeout=timeout, echo=click.echo, keep_running=keep_running))
 
 
 @main.command()
@@ -267,6 +344,7 @@ def demo(seeds: Path, timeout: float) -> None:
     type=click.Path(exists=True, path_type=Path),
     default=DEFAULT_SEEDS,
     show_default=True,
+    help="Files or folder of articles",
 )
 def bench(articles: int, kafka: bool, seeds: Path) -> None:
     """Measure throughput per stage offline and end to end through Kafka; print a table."""

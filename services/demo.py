@@ -14,25 +14,48 @@ from typing import Any
 from services.consumer.reader import AllEnriched, Received, collect
 from services.enricher.settings import Settings
 from services.enricher.topics import ensure_topics
-from services.localkafka import REPO, LocalKafka, LocalWorker, free_port, start_local_kafka
+from services.localkafka import (
+    REPO,
+    LocalKafka,
+    LocalWorker,
+    free_port,
+    kafka_fetched,
+    start_local_kafka,
+)
 from services.producer.publish import publish
 from services.producer.readers import read_paths
 
 Echo = Callable[[str], None]
 
 
-def run_demo(seeds: Path, *, timeout: float, echo: Echo) -> int:
+def run_demo(
+    seeds: Path,
+    *,
+    timeout: float,
+    echo: Echo,
+    keep_running: bool = False,
+    wait: Callable[[], None] | None = None,
+) -> int:
+    """``wait`` blocks while the demo is kept running (default: until Ctrl-C)."""
     kafka: LocalKafka | None = None
     worker: LocalWorker | None = None
+    configured = Settings()
     bootstrap = os.environ.get("RASD_KAFKA_BOOTSTRAP")
     try:
         if bootstrap is None:
-            echo("▶ starting a local Apache Kafka (first run downloads it from Maven Central) …")
-            kafka = start_local_kafka(int(os.environ.get("RASD_KAFKA_PORT", "0")) or None)
+            download = "" if kafka_fetched() else " (first run: downloading it from Maven Central)"
+            echo(f"▶ starting a local Apache Kafka{download} …")
+            # RASD_KAFKA_PORT if set (0/auto: a free one), else a free port.
+            port = configured.kafka_port if "kafka_port" in configured.model_fields_set else 0
+            kafka = start_local_kafka(port or None)
             bootstrap = kafka.bootstrap
         echo(f"▶ Kafka at {bootstrap}")
         run_id = f"demo-{int(time.time())}"
-        web_port = free_port()
+        web_port = (
+            configured.web_port
+            if "web_port" in configured.model_fields_set and configured.web_port
+            else free_port()
+        )
         settings = Settings(
             kafka_bootstrap=bootstrap,
             app_id=f"rasd-{run_id}",
@@ -80,7 +103,18 @@ def run_demo(seeds: Path, *, timeout: float, echo: Echo) -> int:
         echo("▶ worker metrics:")
         for line in _metric_lines(web_port):
             echo(f"    {line}")
-        echo("▶ done; subscribe your own consumer with `rasd tail articles.enriched`")
+        if not keep_running:
+            echo(
+                "▶ done; `rasd demo --keep-running` leaves Kafka and the worker running for "
+                "`rasd tail articles.enriched`"
+            )
+            return 0
+        tail = f"rasd tail {settings.topic_enriched} --compact"
+        echo(
+            f"▶ still running; in another terminal: RASD_KAFKA_BOOTSTRAP={bootstrap} {tail}  "
+            f"(or `rasd publish` more articles); Ctrl-C stops Kafka and the worker"
+        )
+        (wait or _until_interrupted)()
         return 0
     finally:
         if worker is not None:
@@ -88,6 +122,14 @@ def run_demo(seeds: Path, *, timeout: float, echo: Echo) -> int:
         if kafka is not None:
             echo("▶ stopping the local Kafka")
             kafka.stop()
+
+
+def _until_interrupted() -> None:
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
 
 
 def _latest_by_id(events: list[Received]) -> dict[str, dict[str, Any]]:
@@ -112,17 +154,31 @@ def summarize(enriched: list[dict[str, Any]]) -> list[str]:
         ents = ", ".join(f"{e['canonical']} ({e['type']})" for e in art["entities"][:10])
         lines.append(f"    entities ({len(art['entities'])}): {ents}")
         for claim in art["claims"][:4]:
-            who = (
-                (claim["speaker"] or {}).get("text")
-                or (claim["according_to"] or {}).get("text")
-                or "—"
-            )
-            lines.append(
-                f"    claim [{claim['kind']}] {who} {claim['cue'] or ''}: {claim['content'][:80]}"
-            )
+            lines.append(f"    claim [{claim['kind']}] {describe_claim(claim)}")
         if len(art["claims"]) > 4:
             lines.append(f"    … and {len(art['claims']) - 4} more claims")
     return lines
+
+
+def describe_claim(claim: dict[str, Any], width: int = 80) -> str:
+    """One readable line: who said it with which cue, what, and according to whom.
+
+    «بلينكن أكد: …»; without a speaker the content comes first and the source after it
+    («… (according to السلطات الصحية)»); an unattributed statement says so.
+    """
+    content = claim["content"]
+    if len(content) > width:
+        head = content[: width + 1]
+        content = (head.rsplit(maxsplit=1)[0] if " " in head else content[:width]) + " …"
+    speaker = (claim.get("speaker") or {}).get("text")
+    according = (claim.get("according_to") or {}).get("text")
+    source = f" (according to {according})" if according and according != speaker else ""
+    if speaker:
+        cue = f" {claim['cue']}" if claim.get("cue") else ""
+        return f"{speaker}{cue}: «{content}»{source}"
+    if according:
+        return f"«{content}»{source}"
+    return f"unattributed: «{content}»"
 
 
 def _metric_lines(port: int) -> list[str]:

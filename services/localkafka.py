@@ -59,6 +59,16 @@ class LocalKafka:
         self._run("stop", 120)
 
 
+def kafka_fetched() -> bool:
+    """Whether the Kafka jars are in the cache already (starting will not download them)."""
+    if not SCRIPT.is_file():
+        return False
+    done = subprocess.run(
+        ["bash", str(SCRIPT), "fetched"], capture_output=True, timeout=30, check=False
+    )
+    return done.returncode == 0
+
+
 def start_local_kafka(port: int | None = None) -> LocalKafka:
     return LocalKafka(port or free_port()).start()
 

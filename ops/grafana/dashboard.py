@@ -22,7 +22,7 @@ from grafana_foundation_sdk.builders import dashboard as dashboard_builders
 from grafana_foundation_sdk.builders import prometheus, stat, timeseries
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import common
-from grafana_foundation_sdk.models.dashboard import DataSourceRef
+from grafana_foundation_sdk.models.dashboard import DataSourceRef, VariableRefresh, VariableSort
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "dashboards" / "rasd-overview.json"
@@ -30,6 +30,19 @@ DATASOURCE_UID = "rasd-prometheus"  # fixed in provisioning/datasources/promethe
 DATASOURCE = DataSourceRef(type_val="prometheus", uid=DATASOURCE_UID)
 JOB = 'job="rasd-worker"'  # the scrape job of ops/prometheus/prometheus.yml
 RATE = "$__rate_interval"
+# Dashboard variables: the outlet (`source` label) and the stage; "All" matches every value.
+SOURCE = 'source=~"$source"'
+STAGE = 'stage=~"$stage"'
+VARIABLES = (
+    (
+        "source",
+        "Outlet",
+        "rasd_articles_total",
+        "Outlets the workers counted (RASD_METRICS_SOURCES, "
+        "the first RASD_METRICS_MAX_SOURCES others seen, then other; unknown: undecodable input).",
+    ),
+    ("stage", "Stage", "rasd_stage_seconds_count", "Worker stages: clean and extract."),
+)
 
 
 @dataclass(frozen=True)
@@ -54,16 +67,17 @@ def per_minute(metric: str, by: str = "", selector: str = "") -> str:
     return f"{grouping}(rate({selected}[{RATE}])) * 60"
 
 
-def quantile(q: float, metric: str, by: str = "") -> str:
+def per_stage(metric: str) -> str:
+    return f"sum by (stage) (rate({metric}{{{SOURCE},{STAGE}}}[{RATE}]))"
+
+
+def quantile(q: float, metric: str, by: str = "", selector: str = "") -> str:
     labels = f"le, {by}" if by else "le"
-    return f"histogram_quantile({q}, sum by ({labels}) (rate({metric}_bucket[{RATE}])))"
+    selected = f"{metric}_bucket{{{selector}}}" if selector else f"{metric}_bucket"
+    return f"histogram_quantile({q}, sum by ({labels}) (rate({selected}[{RATE}])))"
 
 
-LAG = (
-    "max by (topic, partition) "
-    '(faust_topic_partition_end_offset{topic!~".+-changelog"}'
-    " - faust_topic_partition_offset_commited)"
-)
+LAG = "max by (topic, partition) (rasd_consumer_lag_messages)"
 
 ROWS: tuple[tuple[str, tuple[PanelSpec, ...]], ...] = (
     (
@@ -74,7 +88,9 @@ ROWS: tuple[tuple[str, tuple[PanelSpec, ...]], ...] = (
                 "Articles that came out of the pipeline with their entities and claims.",
                 (
                     Query(
-                        per_minute("rasd_articles_total", selector='stage="extract",outcome="ok"')
+                        per_minute(
+                            "rasd_articles_total", selector=f'stage="extract",outcome="ok",{SOURCE}'
+                        )
                     ),
                 ),
                 "short",
@@ -85,7 +101,7 @@ ROWS: tuple[tuple[str, tuple[PanelSpec, ...]], ...] = (
                 "Inputs rejected per minute",
                 "Inputs that could not be processed and went to the dead-letter topic "
                 "(articles.dlq), where they can be inspected and replayed.",
-                (Query(per_minute("rasd_dead_letters_total")),),
+                (Query(per_minute("rasd_dead_letters_total", selector=f"{SOURCE},{STAGE}")),),
                 "short",
                 kind="stat",
                 width=6,
@@ -117,7 +133,20 @@ ROWS: tuple[tuple[str, tuple[PanelSpec, ...]], ...] = (
                 "ok = processed, dead_letter = sent to articles.dlq.",
                 (
                     Query(
-                        per_minute("rasd_articles_total", "stage, outcome"), "{{stage}} {{outcome}}"
+                        per_minute("rasd_articles_total", "stage, outcome", f"{SOURCE},{STAGE}"),
+                        "{{stage}} {{outcome}}",
+                    ),
+                ),
+                "short",
+            ),
+            PanelSpec(
+                "Articles per minute by outlet",
+                "Articles each outlet (the article's source) brought in, at the clean stage. "
+                "Outlets beyond the cap count as other; unknown: input that was not an article.",
+                (
+                    Query(
+                        per_minute("rasd_articles_total", "source", f'{SOURCE},stage="clean"'),
+                        "{{source}}",
                     ),
                 ),
                 "short",
@@ -140,6 +169,21 @@ ROWS: tuple[tuple[str, tuple[PanelSpec, ...]], ...] = (
                 (Query(per_minute("rasd_duplicates_total", "kind"), "{{kind}}"),),
                 "short",
             ),
+            PanelSpec(
+                "Boilerplate removed per minute by kind",
+                "Blocks the clean stage cut from articles: related links, read-also markers, "
+                "timestamps, captions, bylines, source lines, widgets, menus, separators, "
+                "teasers of other stories, contact lines.",
+                (Query(per_minute("rasd_boilerplate_removed_total", "kind"), "{{kind}}"),),
+                "short",
+            ),
+            PanelSpec(
+                "Glued articles split off per minute",
+                "Second articles found glued after a page's own (after a read-also marker), "
+                "split off and enriched as articles of their own.",
+                (Query(per_minute("rasd_glued_articles_total"), "split off"),),
+                "short",
+            ),
         ),
     ),
     (
@@ -160,7 +204,7 @@ ROWS: tuple[tuple[str, tuple[PanelSpec, ...]], ...] = (
                 "Time to process one article in each stage, p50 and p99.",
                 tuple(
                     Query(
-                        quantile(q, "rasd_stage_seconds", "stage"),
+                        quantile(q, "rasd_stage_seconds", "stage", STAGE),
                         f"{{{{stage}}}} p{round(q * 100)}",
                     )
                     for q in (0.5, 0.99)
@@ -178,7 +222,9 @@ ROWS: tuple[tuple[str, tuple[PanelSpec, ...]], ...] = (
                 "left after cleaning), stage_error (a bug: see the worker log).",
                 (
                     Query(
-                        per_minute("rasd_dead_letters_total", "stage, error_kind"),
+                        per_minute(
+                            "rasd_dead_letters_total", "stage, error_kind", f"{SOURCE},{STAGE}"
+                        ),
                         "{{stage}} {{error_kind}}",
                     ),
                 ),
@@ -190,8 +236,8 @@ ROWS: tuple[tuple[str, tuple[PanelSpec, ...]], ...] = (
                 "alert fires above 5%.",
                 (
                     Query(
-                        f"sum by (stage) (rate(rasd_dead_letters_total[{RATE}])) / "
-                        f"sum by (stage) (rate(rasd_articles_total[{RATE}]))",
+                        f"{per_stage('rasd_dead_letters_total')}"
+                        f" / {per_stage('rasd_articles_total')}",
                         "{{stage}}",
                     ),
                 ),
@@ -204,9 +250,9 @@ ROWS: tuple[tuple[str, tuple[PanelSpec, ...]], ...] = (
         (
             PanelSpec(
                 "Consumer lag by topic and partition",
-                "Messages waiting to be processed: partition end offset minus committed "
-                "offset, from Faust's monitor (partitions that received messages since the "
-                "last rebalance; table changelogs left out).",
+                "Messages waiting to be processed: partition end offset minus the consumer "
+                "group's committed offset, asked from the broker every 5 s for every partition "
+                "of the input topics from start-up, idle ones included.",
                 (Query(LAG, "{{topic}}[{{partition}}]"),),
                 "short",
             ),
@@ -317,6 +363,19 @@ def build() -> dict[str, Any]:
         .timezone("browser")
         .readonly()
     )
+    for name, label, metric, description in VARIABLES:
+        board = board.with_variable(
+            dashboard_builders.QueryVariable(name)
+            .label(label)
+            .description(description)
+            .datasource(DATASOURCE)
+            .query(f"label_values({metric}, {name})")
+            .refresh(VariableRefresh.ON_TIME_RANGE_CHANGED)
+            .sort(VariableSort.ALPHABETICAL_ASC)
+            .multi(True)
+            .include_all(True)
+            .all_value(".*")
+        )
     ids = iter(range(1, 1000))
     for title, panels in ROWS:
         board = board.with_row(dashboard_builders.Row(title).id(next(ids)))

@@ -14,6 +14,16 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from services.contracts.cloudevents import read_headers
 
 
+class MissingTopicsError(Exception):
+    """Topics asked for do not exist; reading never creates them (the broker would, on a
+    metadata request for them, when ``auto.create.topics.enable`` is on)."""
+
+    def __init__(self, missing: list[str], existing: list[str]) -> None:
+        super().__init__(f"no such topic: {', '.join(missing)}")
+        self.missing = missing
+        self.existing = existing
+
+
 @dataclass(frozen=True, slots=True)
 class Received:
     topic: str
@@ -39,9 +49,10 @@ async def stream_events(
     """Yield events of ``topics``; end after ``idle_timeout`` s without events or at ``deadline``.
 
     Reads without a consumer group (no offsets committed), so tailing never disturbs anyone.
+    Raises ``MissingTopicsError`` when a topic does not exist (it is never created), and the
+    client's ``KafkaError`` when no broker answers; the consumer is closed either way.
     """
     consumer = AIOKafkaConsumer(
-        *topics,
         bootstrap_servers=bootstrap,
         group_id=None,
         client_id=f"rasd-tail-{uuid.uuid4().hex[:8]}",
@@ -51,8 +62,13 @@ async def stream_events(
         # for non-transactional producers.
         isolation_level="read_committed",
     )
-    await consumer.start()
     try:
+        await consumer.start()
+        existing = await consumer.topics()  # metadata of all topics: creates none
+        missing = [t for t in topics if t not in existing]
+        if missing:
+            raise MissingTopicsError(missing, sorted(t for t in existing if not t.startswith("__")))
+        consumer.subscribe(topics)
         last = time.monotonic()
         while True:
             now = time.monotonic()

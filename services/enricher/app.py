@@ -18,7 +18,10 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 
 from services.contracts.cloudevents import Headers, make_headers, parse_time, read_headers
 from services.contracts.events import CleanArticle, ErrorKind, RawArticle, Stage
+from services.contracts.ids import complete_raw
 from services.enricher.dedup import DuplicateIndex
+from services.enricher.lag import LagProbe, report_lag
+from services.enricher.logbudget import LogBudget
 from services.enricher.metrics import Metrics
 from services.enricher.pipeline import (
     DeadLetterError,
@@ -34,15 +37,27 @@ from services.enricher.settings import Settings
 log = logging.getLogger(__name__)
 # The raw event's time travels with the article so the extract stage can measure end to end.
 INGEST_TIME_HEADER = "rasd_ingest_time"
+# One info line per dead letter, at most this many a minute (then a count of those not logged).
+DEAD_LETTER_LOG_LINES_PER_MINUTE = 20
+LAG_INTERVAL_SECONDS = 5.0
+
+
+def create_metrics(settings: Settings) -> Metrics:
+    return Metrics.create(sources=settings.metric_sources, max_sources=settings.metrics_max_sources)
 
 
 def create_app(
-    settings: Settings, metrics: Metrics, seen: MutableMapping[str, Any] | None = None
+    settings: Settings,
+    metrics: Metrics,
+    seen: MutableMapping[str, Any] | None = None,
+    dead_letter_log: LogBudget | None = None,
 ) -> faust.App:
     """A configured Faust app with the clean and extract agents and a /metrics page.
 
-    ``seen`` replaces the duplicate index's global table (agent tests pass a dict).
+    ``seen`` replaces the duplicate index's global table (agent tests pass a dict);
+    ``dead_letter_log`` the budget of dead-letter log lines.
     """
+    budget = dead_letter_log or LogBudget(DEAD_LETTER_LOG_LINES_PER_MINUTE, 60.0)
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
     app = faust.App(
         settings.app_id,
@@ -91,16 +106,35 @@ def create_app(
         headers = make_headers(name, key, body, source=settings.source) + (extra or [])
         await target.send(key=key.encode(), value=body, headers=headers)
 
+    def log_dead_letter(message: Any, stage: Stage, kind: ErrorKind, error: str) -> None:
+        allowed, suppressed = budget.take()
+        if not allowed:
+            return
+        if suppressed:
+            log.info(
+                "%d dead letter(s) not logged (at most %d lines a minute)", suppressed, budget.lines
+            )
+        log.info(
+            "dead letter: %s[%s]@%s kind=%s stage=%s reason=%s",
+            message.topic,
+            message.partition,
+            message.offset,
+            kind.value,
+            stage.value,
+            error if len(error) <= 300 else error[:300] + "…",
+        )
+
     async def run_stage(
         event: faust.EventT[bytes],
         stage: Stage,
-        handler: Callable[[Any, dict[str, str]], Awaitable[None]],
+        handler: Callable[[Any, dict[str, str], dict[str, str]], Awaitable[None]],
     ) -> None:
         message = event.message
         started = time.perf_counter()
+        found: dict[str, str] = {}  # the handler notes the article's outlet once it knows it
         try:
-            await handler(message, read_headers(message.headers))
-            metrics.articles.labels(stage.value, "ok").inc()
+            await handler(message, read_headers(message.headers), found)
+            metrics.articles.labels(stage.value, "ok", metrics.source(found.get("source"))).inc()
         except Exception as exc:
             kind, error = (
                 (exc.kind, exc.message)
@@ -128,17 +162,24 @@ def create_app(
             key = (
                 message.key.decode("utf-8", "replace")
                 if message.key
-                else f"{message.topic}-{message.offset}"
+                else f"{message.topic}-{message.partition}-{message.offset}"
             )
             await emit(dlq_topic, "deadletter", key, encode(letter))
-            metrics.articles.labels(stage.value, "dead_letter").inc()
-            metrics.dead_letters.labels(stage.value, kind.value).inc()
+            log_dead_letter(message, stage, kind, error)
+            source = metrics.source(found.get("source"))
+            metrics.articles.labels(stage.value, "dead_letter", source).inc()
+            metrics.dead_letters.labels(stage.value, kind.value, source).inc()
         finally:
             metrics.stage_seconds.labels(stage.value).observe(time.perf_counter() - started)
 
-    async def handle_raw(message: Any, headers: dict[str, str]) -> None:
-        raw = decode(message.value, RawArticle, max_bytes=settings.max_content_bytes)
+    async def handle_raw(message: Any, headers: dict[str, str], found: dict[str, str]) -> None:
+        raw = decode(
+            message.value, RawArticle, max_bytes=settings.max_content_bytes, prepare=complete_raw
+        )
+        found["source"] = raw.source
         article = clean_article(raw)
+        for block in article.removed:
+            metrics.boilerplate_removed.labels(block.kind).inc()
         duplicate = duplicates.check_and_remember(article.id, article.content_hash, article.text)
         if duplicate is not None:
             article = article.model_copy(update={"duplicate_of": duplicate.of})
@@ -153,9 +194,11 @@ def create_app(
         )
         for glued in appended_articles(article):
             await emit(raw_topic, "article.raw", glued.id, encode(glued))
+            metrics.glued_articles.inc()
 
-    async def handle_clean(message: Any, headers: dict[str, str]) -> None:
+    async def handle_clean(message: Any, headers: dict[str, str], found: dict[str, str]) -> None:
         article = decode(message.value, CleanArticle, max_bytes=settings.max_content_bytes * 4)
+        found["source"] = article.source
         result = enrich_article(article)
         await emit(enriched_topic, "article.enriched", article.id, encode(result.article))
         for entity in result.entities:
@@ -180,6 +223,29 @@ def create_app(
         async for event in stream.events():
             await run_stage(event, Stage.EXTRACT, handle_clean)
             yield None
+
+    async def announce() -> None:
+        log.info(
+            "rasd worker ready: Kafka at %s, consumer group %s, reading %s and %s (%s); "
+            "metrics at http://%s:%s/metrics",
+            settings.kafka_bootstrap,
+            settings.app_id,
+            settings.topic_raw,
+            settings.topic_clean,
+            settings.processing_guarantee.value,
+            settings.web_host,
+            settings.web_port,
+        )
+
+    async def consumer_lag() -> None:
+        probe = LagProbe(
+            settings.kafka_bootstrap, settings.app_id, [settings.topic_raw, settings.topic_clean]
+        )
+        await report_lag(probe, metrics, LAG_INTERVAL_SECONDS)
+
+    # Run once each when the worker starts (the plain call: Faust's decorator is untyped).
+    app.task(announce)
+    app.task(consumer_lag)
 
     @app.page("/health")
     async def health(web: Any, request: Any) -> Any:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -55,8 +56,18 @@ def encode(event: BaseModel) -> bytes:
     return orjson.dumps(event.model_dump(mode="json"))
 
 
-def decode(value: bytes | None, model: type[Model], *, max_bytes: int = 2_000_000) -> Model:
-    """Bytes off a topic to a validated event, or a ``DeadLetterError`` saying what is wrong."""
+def decode(
+    value: bytes | None,
+    model: type[Model],
+    *,
+    max_bytes: int = 2_000_000,
+    prepare: Callable[[Any], Any] | None = None,
+) -> Model:
+    """Bytes off a topic to a validated event, or a ``DeadLetterError`` saying what is wrong.
+
+    ``prepare`` may fill in what producers may leave out before validation
+    (``contracts.ids.complete_raw`` for ``article.raw``).
+    """
     if not value:
         raise DeadLetterError(ErrorKind.INVALID_JSON, "empty message value; expected a JSON object")
     if len(value) > max_bytes:
@@ -76,7 +87,7 @@ def decode(value: bytes | None, model: type[Model], *, max_bytes: int = 2_000_00
     except orjson.JSONDecodeError as exc:
         raise DeadLetterError(ErrorKind.INVALID_JSON, f"value is not JSON: {exc}") from None
     try:
-        return model.model_validate(data)
+        return model.model_validate(prepare(data) if prepare is not None else data)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}" for e in exc.errors()[:5]

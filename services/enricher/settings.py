@@ -9,10 +9,12 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_KAFKA_PORT = 9092
 
 
 class Guarantee(StrEnum):
@@ -23,23 +25,50 @@ class Guarantee(StrEnum):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RASD_", frozen=True, extra="ignore")
 
+    kafka_port: int = Field(
+        DEFAULT_KAFKA_PORT,
+        ge=0,
+        le=65535,
+        description="Port of the local broker (`ops/kafka/kafka.sh`, `rasd demo`); the clients "
+        "connect to `localhost:PORT` unless RASD_KAFKA_BOOTSTRAP is set. `auto` or 0: a free "
+        "port chosen at start (then set RASD_KAFKA_BOOTSTRAP to the address printed)",
+    )
     kafka_bootstrap: str = Field(
-        "localhost:9092", description="Kafka bootstrap servers, host:port[,..]"
+        f"localhost:{DEFAULT_KAFKA_PORT}",
+        description="Kafka bootstrap servers, host:port[,..]; unset: `localhost:RASD_KAFKA_PORT`",
     )
     app_id: str = Field("rasd", description="Faust app id; also the consumer group id")
-    topic_raw: str = "articles.raw"
-    topic_clean: str = "articles.clean"
-    topic_enriched: str = "articles.enriched"
-    topic_entities: str = "articles.entities"
-    topic_claims: str = "articles.claims"
-    topic_dlq: str = "articles.dlq"
-    topic_partitions: int = Field(4, ge=1, description="Partitions for topics the app creates")
-    processing_guarantee: Guarantee = Guarantee.AT_LEAST_ONCE
+    topic_raw: str = Field("articles.raw", description="Raw articles (the clean stage's input)")
+    topic_clean: str = Field(
+        "articles.clean", description="Clean articles (the extract stage's input)"
+    )
+    topic_enriched: str = Field("articles.enriched", description="Enriched articles")
+    topic_entities: str = Field("articles.entities", description="One event per article and entity")
+    topic_claims: str = Field("articles.claims", description="One event per claim")
+    topic_dlq: str = Field("articles.dlq", description="Dead letters")
+    topic_partitions: int = Field(4, ge=1, description="Partitions of topics the worker creates")
+    processing_guarantee: Guarantee = Field(
+        Guarantee.AT_LEAST_ONCE, description="or `exactly_once` (Kafka transactions)"
+    )
     web_host: str = Field("127.0.0.1", description="Worker HTTP (metrics, health) bind address")
     web_port: int = Field(6066, ge=0, le=65535, description="Worker HTTP port: /metrics lives here")
-    data_dir: Path = Field(Path(".cache/faust"), description="Faust table state (RocksDB/memory)")
-    log_level: str = "info"
-    source: str = Field("urn:rasd", description="CloudEvents ce_source of emitted events")
+    data_dir: Path = Field(Path(".cache/faust"), description="Faust table state")
+    log_level: str = Field("info", description="Worker log level (debug, info, warning, error)")
+    source: str = Field(
+        "urn:rasd",
+        description="CloudEvents `ce_source` of the events the worker emits (not the outlet)",
+    )
+    metrics_sources: str = Field(
+        "",
+        description="Outlets (comma-separated `source` values) whose metric series exist from "
+        "start-up",
+    )
+    metrics_max_sources: int = Field(
+        20,
+        ge=0,
+        description="Other outlets that get their own `source` label when first seen; later "
+        "ones count as `other`",
+    )
     max_content_bytes: int = Field(
         2_000_000, ge=1, description="Larger raw values are dead-lettered"
     )
@@ -58,6 +87,25 @@ class Settings(BaseSettings):
         "the camel-tools NER data, which Rasd does not install)",
     )
 
+    @field_validator("kafka_port", mode="before")
+    @classmethod
+    def _auto_port(cls, value: Any) -> Any:
+        return 0 if isinstance(value, str) and value.strip().lower() == "auto" else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bootstrap_from_port(cls, data: Any) -> Any:
+        """Without RASD_KAFKA_BOOTSTRAP the clients go where RASD_KAFKA_PORT put the broker."""
+        if isinstance(data, dict) and "kafka_port" in data and not data.get("kafka_bootstrap"):
+            port = cls._auto_port(data["kafka_port"])
+            if str(port).isdigit() and int(port) > 0:
+                data = {**data, "kafka_bootstrap": f"localhost:{int(port)}"}
+        return data
+
+    @property
+    def metric_sources(self) -> tuple[str, ...]:
+        return tuple(s.strip() for s in self.metrics_sources.split(",") if s.strip())
+
     @property
     def output_topics(self) -> tuple[str, ...]:
         return (
@@ -72,3 +120,15 @@ class Settings(BaseSettings):
 @cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_table() -> list[str]:
+    """The README's configuration table: one row per setting, from the fields of ``Settings``.
+
+    ``rasd config --markdown`` prints it; a unit test fails when the README's copy differs.
+    """
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default.value if isinstance(field.default, StrEnum) else field.default
+        rows.append(f"| `RASD_{name.upper()}` | `{default}` | {field.description or ''} |")
+    return rows

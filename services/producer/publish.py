@@ -10,13 +10,15 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from services.contracts.cloudevents import make_headers
-from services.producer.readers import Accepted, Read, Rejection
+from services.producer.readers import Accepted, Read, Rejection, Skipped
 
 
 @dataclass(slots=True)
 class PublishReport:
     published: list[str] = field(default_factory=list)  # article ids
     rejected: list[Rejection] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # other files found in folders
+    origins: list[str] = field(default_factory=list)  # where each published article came from
 
 
 async def publish(
@@ -54,8 +56,11 @@ async def publish(
                     )
                 )
                 report.published.append(item.article.id)
+                report.origins.append(item.origin)
                 if interval:
                     await asyncio.sleep(interval)
+            elif isinstance(item, Skipped):
+                report.skipped.append(item)
             else:
                 report.rejected.append(item)
             if progress is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +12,7 @@ import orjson
 from pydantic import ValidationError
 
 from services.contracts.events import ContentType, RawArticle
+from services.contracts.ids import derive_id
 
 SUPPORTED = (".txt", ".html", ".htm", ".json", ".jsonl")
 
@@ -30,22 +30,30 @@ class Accepted:
     article: RawArticle
 
 
-Read = Accepted | Rejection
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file inside a folder that is not an article format (e.g. README.md, .DS_Store)."""
+
+    origin: str
+    message: str
 
 
-def derive_id(url: str | None, content: str) -> str:
-    """Stable id: the same url (or, without one, the same content) always gets the same id."""
-    basis = url.strip() if url else content
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+Read = Accepted | Rejection | Skipped
 
 
-def expand(paths: list[Path]) -> Iterator[Path | Rejection]:
-    """Files to read, folders walked recursively in name order; missing paths are rejections."""
+def expand(paths: list[Path]) -> Iterator[Path | Rejection | Skipped]:
+    """Files to read, folders walked recursively in name order; missing paths are rejections,
+    files of other types inside folders are skipped (a file named explicitly is rejected)."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
-            )
+            for p in sorted(p for p in path.rglob("*") if p.is_file()):
+                if p.suffix.lower() in SUPPORTED:
+                    yield p
+                else:
+                    yield Skipped(
+                        str(p),
+                        f"{p}: skipped, not {', '.join(SUPPORTED)} ({p.suffix or 'no suffix'})",
+                    )
         elif path.is_file():
             yield path
         else:
@@ -54,7 +62,7 @@ def expand(paths: list[Path]) -> Iterator[Path | Rejection]:
 
 def read_paths(paths: list[Path], source: str) -> Iterator[Read]:
     for item in expand(paths):
-        if isinstance(item, Rejection):
+        if isinstance(item, Rejection | Skipped):
             yield item
         else:
             yield from read_file(item, source)

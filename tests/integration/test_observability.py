@@ -29,6 +29,7 @@ import pytest
 import yaml
 
 from services.consumer.reader import Received, collect
+from services.enricher.app import LAG_INTERVAL_SECONDS
 from services.enricher.settings import Settings
 from services.localkafka import free_port
 from services.producer.publish import publish
@@ -36,6 +37,9 @@ from services.producer.readers import read_paths
 from tests.conftest import REPO, SEEDS, require_tool
 from tests.integration.conftest import RunningPipeline, fresh_settings, start_pipeline
 from tests.integration.test_pipeline_flow import MALFORMED, send_raw
+
+LAG_BY_PARTITION = "max by (topic, partition) (rasd_consumer_lag_messages)"
+MALFORMED_SOURCE = "t"  # the outlet of the one malformed input that is an article
 
 pytestmark = pytest.mark.integration
 
@@ -188,19 +192,32 @@ def lag_query_topics(prometheus: LocalPrometheus) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def scenario(kafka_bootstrap: str) -> Iterator[Scenario]:
     prometheus_binary()
-    settings = fresh_settings(kafka_bootstrap)
+    # Outlets known up front have series from start-up, so the per-minute panels are exact.
+    settings = fresh_settings(kafka_bootstrap, metrics_sources=f"seeds,{MALFORMED_SOURCE}")
     pipeline = start_pipeline(settings, "observability")
     directory = Path(tempfile.mkdtemp(prefix="rasd-prometheus-"))
     config = prometheus_config(f"127.0.0.1:{settings.web_port}", directory)
     prometheus = LocalPrometheus(config, directory / "data")
     try:
         prometheus.start()
-        # Scraped once before any input: every counter's first sample is its zero.
+        # Scraped once before any input: every counter's first sample is its zero, and every
+        # input partition has a lag series although none has delivered anything yet.
         wait_for(
             lambda: prometheus.query(f'rasd_articles_total{{job="{JOB}"}}'),
             "a first scrape of the worker",
             log=prometheus.log_tail(),
         )
+        input_partitions = {
+            (topic, str(partition))
+            for topic in (settings.topic_raw, settings.topic_clean)
+            for partition in range(settings.topic_partitions)
+        }
+        lag_at_start = wait_for(
+            lambda: by(prometheus.query("rasd_consumer_lag_messages"), "topic", "partition"),
+            "lag series before any input",
+            log=pipeline.worker.log_tail(),
+        )
+        assert lag_at_start == dict.fromkeys(input_partitions, 0), "every partition, from start-up"
         report = asyncio.run(
             publish(
                 read_paths([SEEDS], "seeds"),
@@ -247,23 +264,34 @@ def scenario(kafka_bootstrap: str) -> Iterator[Scenario]:
             "the worker's counters in Prometheus",
             log=pipeline.worker.log_tail(),
         )
-        wait_for(
-            lambda: (
-                (lags := lag_query_topics(prometheus)).keys()
-                >= {settings.topic_raw, settings.topic_clean}
-                and not any(lags.values())
-            ),
-            "consumer lag 0 on both input topics",
-            log=pipeline.worker.log_tail(),
-        )
-        # Panels are evaluated exactly at a scrape, so rate() does not extrapolate past it.
-        [scene.at] = prometheus.query(f'timestamp(up{{job="{JOB}"}})').values()
+        # Lag is measured every LAG_INTERVAL_SECONDS from the broker: a measurement older than
+        # the last commit may still show messages in flight. Panels are evaluated at a scrape
+        # that carries a measurement taken after the commits (Faust commits within 3 s), and
+        # exactly at a scrape, so rate() does not extrapolate past it.
+        processed = time.time()
+
+        def settled_scrape() -> float | None:
+            [at] = prometheus.query(f'timestamp(up{{job="{JOB}"}})').values()
+            if at < processed + LAG_INTERVAL_SECONDS + 4:
+                return None
+            lags = by(prometheus.query(LAG_BY_PARTITION, at), "topic", "partition")
+            return at if lags.keys() >= input_partitions and not any(lags.values()) else None
+
+        scene.at = wait_for(settled_scrape, "consumer lag 0 on every input partition", 60)
         yield scene
     finally:
         prometheus.stop()
         pipeline.worker.stop()
         print(pipeline.worker.log_tail(), prometheus.log_tail())
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def dashboard_variables() -> list[dict[str, Any]]:
+    variables: list[dict[str, Any]] = json.loads(DASHBOARD.read_text("utf-8"))["templating"]["list"]
+    return variables
+
+
+DASHBOARD_VARIABLES = ("source", "stage")
 
 
 def dashboard_targets() -> list[tuple[str, str, str]]:
@@ -280,9 +308,15 @@ def panel_query(title: str, ref: str = "A") -> str:
     return expr
 
 
-def evaluate(scene: Scenario, expr: str) -> dict[tuple[tuple[str, str], ...], float]:
-    """``expr`` at ``scene.at``, $__rate_interval being a range that covers the whole run."""
-    return scene.prometheus.query(expr.replace("$__rate_interval", f"{scene.window}s"), scene.at)
+def evaluate(
+    scene: Scenario, expr: str, **variables: str
+) -> dict[tuple[tuple[str, str], ...], float]:
+    """``expr`` at ``scene.at``, $__rate_interval being a range that covers the whole run and
+    each dashboard variable its "All" value (``.*``) unless given."""
+    expr = expr.replace("$__rate_interval", f"{scene.window}s")
+    for name in DASHBOARD_VARIABLES:
+        expr = expr.replace(f"${name}", variables.get(name, ".*"))
+    return scene.prometheus.query(expr, scene.at)
 
 
 def by(result: dict[tuple[tuple[str, str], ...], float], *labels: str) -> dict[Any, float]:
@@ -351,6 +385,51 @@ def test_extraction_panels_agree_with_the_output_topics(scenario: Scenario) -> N
         assert result == {key: per_minute(emitted[key], scenario) for key in result}, title
     duplicates = by(evaluate(scenario, panel_query("Duplicates per minute by kind")), "kind")
     assert duplicates == {"exact": 0, "near": 0}, "nothing published twice"
+
+
+def test_cleaning_panels_agree_with_the_enriched_events(scenario: Scenario) -> None:
+    enriched = [e.json() for e in scenario.of(scenario.settings.topic_enriched)]
+    removed = Counter(block["kind"] for article in enriched for block in article["removed"])
+    assert removed, "the seeds carry boilerplate"
+    result = by(evaluate(scenario, panel_query("Boilerplate removed per minute by kind")), "kind")
+    assert set(removed) <= set(result)  # every kind, zeros included
+    assert result == {kind: per_minute(removed[kind], scenario) for kind in result}
+    glued = sum(len(article["appended"]) for article in enriched)
+    assert glued == 1
+    [split] = evaluate(scenario, panel_query("Glued articles split off per minute")).values()
+    assert split == per_minute(glued, scenario)
+
+
+def test_outlet_panel_and_the_dashboard_variables(scenario: Scenario) -> None:
+    assert [v["name"] for v in dashboard_variables()] == list(DASHBOARD_VARIABLES)
+    for variable in dashboard_variables():
+        match = re.fullmatch(r"label_values\((\w+), (\w+)\)", variable["query"])
+        assert match, variable["query"]
+        assert match[2] == variable["name"]
+        values = scenario.prometheus.api(f"label/{match[2]}/values", **{"match[]": match[1]})
+        assert values, variable["name"]
+    # Two seeds and the article glued into one of them; the malformed inputs: one article of
+    # outlet t with no body left, three that are not articles at all (outlet unknown).
+    clean = {"seeds": 3, MALFORMED_SOURCE: 1, "unknown": len(MALFORMED) - 1}
+    result = by(evaluate(scenario, panel_query("Articles per minute by outlet")), "source")
+    assert {k: v for k, v in result.items() if v} == {
+        k: per_minute(n, scenario) for k, n in clean.items()
+    }
+    assert set(result) == set(clean) | {"other"}, "declared outlets, unknown and other"
+    one_outlet = evaluate(
+        scenario, panel_query("Articles per minute by stage and outcome"), source="seeds"
+    )
+    assert by(one_outlet, "stage", "outcome") == {
+        ("clean", "ok"): per_minute(3, scenario),
+        ("clean", "dead_letter"): 0,
+        ("extract", "ok"): per_minute(3, scenario),
+        ("extract", "dead_letter"): 0,
+    }
+    only_extract = evaluate(
+        scenario, panel_query("Dead letters per minute by stage and kind"), stage="extract"
+    )
+    assert {stage for stage, _ in by(only_extract, "stage", "error_kind")} == {"extract"}
+    assert len(only_extract) == 5, "the extract stage's five error kinds"
 
 
 def test_dead_letter_panels_agree_with_the_dead_letter_topic(scenario: Scenario) -> None:

@@ -58,15 +58,16 @@ def ids_on(events: list[Received], topic: str) -> set[str]:
 
 
 def metric(text: str, name: str, **labels: str) -> float:
-    """Value of one sample of the Prometheus text exposition."""
-    want = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    """Sum of the samples of ``name`` with these labels in the Prometheus text exposition (over
+    the labels not given, such as the outlet)."""
+    want = {f'{k}="{v}"' for k, v in labels.items()}
+    found = []
     for line in text.splitlines():
         m = re.match(r"^([a-z_]+)(?:\{([^}]*)\})? (\S+)$", line)
-        if m and m.group(1) == name:
-            got = ",".join(sorted((m.group(2) or "").split(","))) if m.group(2) else ""
-            if got == want:
-                return float(m.group(3))
-    raise AssertionError(f"no sample {name}{{{want}}} in metrics")
+        if m and m.group(1) == name and want <= set((m.group(2) or "").split(",")) - {""}:
+            found.append(float(m.group(3)))
+    assert found, f"no sample {name}{sorted(want)} in metrics"
+    return sum(found)
 
 
 async def test_seeds_and_malformed_inputs(pipeline: RunningPipeline) -> None:
@@ -130,6 +131,11 @@ async def test_seeds_and_malformed_inputs(pipeline: RunningPipeline) -> None:
     assert "نيويورك تايمز" in glued["title"]
 
     letters = {e.key: e.json() for e in events if e.topic == s.topic_dlq}
+    log = pipeline.worker.log_tail(1_000_000)
+    assert f"rasd worker ready: Kafka at {s.kafka_bootstrap}, consumer group {s.app_id}" in log
+    assert f"metrics at {pipeline.metrics_url}" in log
+    logged = re.findall(r"\[INFO\] dead letter: (.+)", log)
+    assert len(logged) == len(MALFORMED), "one info line per dead letter"
     for key, value, kind in MALFORMED:
         letter: dict[str, Any] = letters[key.decode()]
         jsonschema.validate(letter, SCHEMAS["deadletter"])
@@ -137,6 +143,9 @@ async def test_seeds_and_malformed_inputs(pipeline: RunningPipeline) -> None:
         assert letter["stage"] == "clean"
         assert letter["topic"] == s.topic_raw
         assert base64.b64decode(letter["value_base64"]) == value
+        where = f"{s.topic_raw}[{letter['partition']}]@{letter['offset']}"
+        [line] = [line for line in logged if line.startswith(f"{where} ")]
+        assert line.strip() == f"{where} kind={kind} stage=clean reason={letter['error']}"
 
     seed_000 = report.published[0]
     claims_000 = [e.json() for e in events if e.topic == s.topic_claims and e.key == seed_000]
@@ -163,6 +172,12 @@ async def test_seeds_and_malformed_inputs(pipeline: RunningPipeline) -> None:
     for _, _, kind in MALFORMED:
         assert metric(text, "rasd_dead_letters_total", stage="clean", error_kind=kind) == 1
     assert metric(text, "rasd_end_to_end_seconds_count") == 3
+    assert metric(text, "rasd_articles_total", stage="clean", source="seeds") == 3
+    assert metric(text, "rasd_articles_total", stage="clean", source="unknown") == 3
+    assert metric(text, "rasd_glued_articles_total") == 1
+    removed = Counter(b["kind"] for e in enriched for b in e.json()["removed"])
+    for kind, count in removed.items():
+        assert metric(text, "rasd_boilerplate_removed_total", kind=kind) == count
     assert "faust_" in text, "Faust's own monitor is exported too"
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from prometheus_client import generate_latest
 
+from services.arabic.segment import BlockKind
 from services.enricher.metrics import Metrics
 from tests.conftest import REPO
 from tests.unit.test_ops_prometheus import exported_metrics, metric_names, rules
@@ -113,7 +114,9 @@ def test_the_dashboard_covers_what_the_issue_asks_for() -> None:
         "rasd_duplicates_total",
         "rasd_entities_total",
         "rasd_claims_total",
-        "faust_topic_partition_end_offset",
+        "rasd_boilerplate_removed_total",
+        "rasd_glued_articles_total",
+        "rasd_consumer_lag_messages",
         "process_resident_memory_bytes",
         "up",
     ):
@@ -134,8 +137,18 @@ def test_ops_readme_documents_every_panel_metric_and_alert() -> None:
         "rasd_claims_total",
         "rasd_dead_letters_total",
         "rasd_duplicates_total",
+        "rasd_boilerplate_removed_total",
+        "rasd_glued_articles_total",
+        "rasd_consumer_lag_messages",
     }, "no *_created series"
     for family in families:
         assert f"`{family}`" in readme, family
+    [boilerplate] = [
+        line
+        for line in readme.splitlines()
+        if line.startswith("| `rasd_boilerplate_removed_total` |")
+    ]
+    for kind in BlockKind:
+        assert kind.value in boilerplate, f"ops/README.md: boilerplate kind {kind} undocumented"
     for rule in rules():
         assert f"`{rule.get('alert') or rule['record']}`" in readme

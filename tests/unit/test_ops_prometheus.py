@@ -19,7 +19,6 @@ RULES = PROMETHEUS_DIR / "rules.yml"
 # the dashboard read (faust/sensors/prometheus.py, name prefix "faust").
 FAUST_METRICS = {
     "faust_topic_partition_end_offset",
-    "faust_topic_partition_offset_commited",
     "faust_messages_received_total",
     "faust_total_sent_messages_total",
     "faust_assignment_operations_total",
@@ -105,7 +104,14 @@ def exported_metrics() -> set[str]:
     """Every sample name the worker's registry exposes, plus Faust's and Prometheus's own."""
     text = generate_latest(Metrics.create().registry).decode()
     names = {line.split("{")[0].split(" ")[0] for line in text.splitlines() if line[:1] != "#"}
-    return (names - {""}) | FAUST_METRICS | SCRAPE_SERIES
+    # Gauges whose labels are known only at run time (consumer lag per partition) have no
+    # sample before the worker runs, only their TYPE line.
+    gauges = {
+        line.split()[2]
+        for line in text.splitlines()
+        if line.startswith("# TYPE") and line.split()[3] == "gauge"
+    }
+    return (names - {""}) | gauges | FAUST_METRICS | SCRAPE_SERIES
 
 
 def test_metric_names_finds_metrics_not_labels() -> None:
@@ -134,9 +140,45 @@ def test_worker_registry_has_process_metrics_and_every_series_at_zero() -> None:
     for name in ("process_cpu_seconds_total", "process_resident_memory_bytes", "python_info"):
         assert f"\n{name}" in text, name
     assert "_created" not in text
-    assert 'rasd_dead_letters_total{error_kind="stage_error",stage="extract"} 0.0' in text
+    assert (
+        'rasd_dead_letters_total{error_kind="stage_error",source="unknown",stage="extract"} 0.0'
+        in text
+    )
+    assert 'rasd_articles_total{outcome="ok",source="other",stage="clean"} 0.0' in text
     assert 'rasd_duplicates_total{kind="near"} 0.0' in text
     assert 'rasd_stage_seconds_count{stage="clean"} 0.0' in text
-    metrics.dead_letters.labels("clean", "invalid_json").inc()
+    assert 'rasd_boilerplate_removed_total{kind="related_links"} 0.0' in text
+    assert "\nrasd_glued_articles_total 0.0" in text
+    metrics.dead_letters.labels("clean", "invalid_json", "unknown").inc()
     again = generate_latest(Metrics.create().registry).decode()  # registries are independent
-    assert 'rasd_dead_letters_total{error_kind="invalid_json",stage="clean"} 0.0' in again
+    assert (
+        'rasd_dead_letters_total{error_kind="invalid_json",source="unknown",stage="clean"} 0.0'
+        in again
+    )
+
+
+def test_every_boilerplate_kind_the_cleaner_removes_has_a_series() -> None:
+    from services.arabic.segment import BlockKind
+
+    text = generate_latest(Metrics.create().registry).decode()
+    for kind in BlockKind:
+        assert f'rasd_boilerplate_removed_total{{kind="{kind.value}"}} 0.0' in text, kind
+
+
+def test_the_outlet_label_is_capped_with_an_other_bucket() -> None:
+    metrics = Metrics.create(sources=("aljazeera",), max_sources=2)
+    text = generate_latest(metrics.registry).decode()
+    assert 'rasd_articles_total{outcome="ok",source="aljazeera",stage="extract"} 0.0' in text
+    assert [metrics.source(s) for s in ("aljazeera", "bbc", "cnn", "rt", "bbc", None, "")] == [
+        "aljazeera",  # declared: not counted against the cap
+        "bbc",
+        "cnn",
+        "other",  # a third outlet first seen at run time
+        "bbc",
+        "unknown",
+        "unknown",
+    ]
+    text = generate_latest(metrics.registry).decode()
+    values = set(re.findall(r'source="([^"]*)"', text))
+    assert values == {"aljazeera", "bbc", "cnn", "other", "unknown"}
+    assert 'rasd_dead_letters_total{error_kind="empty_body",source="cnn",stage="clean"} 0.0' in text
