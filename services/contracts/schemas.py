@@ -8,10 +8,21 @@ from typing import Any
 import orjson
 
 from services.contracts.events import EVENT_MODELS, SCHEMA_VERSION
+from services.contracts.ids import UNKNOWN_SOURCE
 
 
 def schema_filename(name: str) -> str:
     return f"{name}.{SCHEMA_VERSION}.json"
+
+
+# Fields a producer may leave out of an event, with what the pipeline fills in
+# (services/contracts/ids.py): the worker completes article.raw values before validating them.
+FILLED_IN: dict[str, dict[str, str]] = {
+    "article.raw": {
+        "id": "The worker derives it the way rasd publish does (url, else content).",
+        "source": f"The worker sets '{UNKNOWN_SOURCE}' when absent.",
+    },
+}
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
@@ -21,6 +32,11 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         schema = model.model_json_schema(mode="serialization")
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"urn:rasd:schema:{name}:{SCHEMA_VERSION}"
+        for field, filled in FILLED_IN.get(name, {}).items():
+            schema["required"].remove(field)
+            schema["properties"][field]["description"] = (
+                f"{schema['properties'][field].get('description', '')} {filled}".strip()
+            )
         out[schema_filename(name)] = schema
     return out
 

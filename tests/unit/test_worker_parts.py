@@ -53,3 +53,17 @@ def test_values_without_content_are_still_schema_violations(value: bytes) -> Non
     with pytest.raises(DeadLetterError) as caught:
         decode(value, RawArticle, prepare=complete_raw)
     assert caught.value.kind == "schema_violation"
+
+
+def test_the_raw_schema_requires_only_what_the_worker_cannot_fill_in() -> None:
+    import jsonschema
+    import orjson
+
+    from tests.conftest import REPO
+
+    schema = orjson.loads((REPO / "schemas" / "article.raw.v1.json").read_bytes())
+    jsonschema.validate({"content": "قال الوزير إن الاجتماع كان مثمرا."}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"id": "x", "source": "t"}, schema)
+    clean = orjson.loads((REPO / "schemas" / "article.clean.v1.json").read_bytes())
+    assert {"id", "source", "content"} <= set(clean["required"]), "downstream events stay complete"
