@@ -20,6 +20,7 @@ from services.localkafka import REPO
 from services.ner_cli import eval_ner, eval_ner_articles, train_group
 
 DEFAULT_SEEDS = REPO / "seeds"
+BOOTSTRAP_HELP = "Kafka bootstrap servers [RASD_KAFKA_BOOTSTRAP, else localhost:RASD_KAFKA_PORT]"
 
 
 def _settings(**overrides: Any) -> Any:
@@ -73,7 +74,7 @@ def config(markdown: bool) -> None:
 @click.option(
     "--source", default="local", show_default=True, help="Outlet name stored in each article"
 )
-@click.option("--bootstrap", help="Kafka bootstrap servers [RASD_KAFKA_BOOTSTRAP]")
+@click.option("--bootstrap", help=BOOTSTRAP_HELP)
 @click.option(
     "--ids",
     "print_ids",
@@ -181,7 +182,7 @@ def worker(web_port: int | None) -> None:
     help="One line per event: position, key, type and the JSON without raw article content "
     "or dead-letter bytes",
 )
-@click.option("--bootstrap", help="Kafka bootstrap servers [RASD_KAFKA_BOOTSTRAP]")
+@click.option("--bootstrap", help=BOOTSTRAP_HELP)
 def tail(
     topic: str,
     from_beginning: bool,

@@ -43,12 +43,16 @@ def run_demo(
     bootstrap = os.environ.get("RASD_KAFKA_BOOTSTRAP")
     try:
         if bootstrap is None:
-            download = "" if kafka_fetched() else " (first run: downloading it from Maven Central)"
-            echo(f"▶ starting a local Apache Kafka{download} …")
             # RASD_KAFKA_PORT if set (0/auto: a free one), else a free port.
             port = configured.kafka_port if "kafka_port" in configured.model_fields_set else 0
-            kafka = start_local_kafka(port or None)
-            bootstrap = kafka.bootstrap
+            if port and LocalKafka(port).running():
+                bootstrap = LocalKafka(port).bootstrap
+                echo(f"▶ using the local Kafka already running on port {port} (left running)")
+            else:
+                fetch = "" if kafka_fetched() else " (first run: downloading it from Maven Central)"
+                echo(f"▶ starting a local Apache Kafka{fetch} …")
+                kafka = start_local_kafka(port or None)
+                bootstrap = kafka.bootstrap
         echo(f"▶ Kafka at {bootstrap}")
         run_id = f"demo-{int(time.time())}"
         web_port = (

@@ -58,6 +58,10 @@ class LocalKafka:
     def stop(self) -> None:
         self._run("stop", 120)
 
+    def running(self) -> bool:
+        """Whether ``kafka.sh`` runs a broker on this port that answers."""
+        return self._run("status", 30).returncode == 0
+
 
 def kafka_fetched() -> bool:
     """Whether the Kafka jars are in the cache already (starting will not download them)."""

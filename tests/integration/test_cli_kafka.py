@@ -173,3 +173,25 @@ def test_a_worker_on_a_fresh_broker_logs_where_it_is_and_no_coordinator_error(
     assert f"metrics at http://127.0.0.1:{settings.web_port}/metrics" in log
     assert "Group Coordinator Request failed" not in log
     assert "[ERROR]" not in log, log[-3000:]
+
+
+def test_the_demo_on_rasd_kafka_port_uses_the_broker_running_there_and_leaves_it_running(
+    on_the_brokers_port: str, kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.localkafka import LocalKafka
+
+    broker = LocalKafka(int(on_the_brokers_port))
+    if not broker.running():
+        pytest.skip("the session's broker was not started by ops/kafka/kafka.sh")
+    topics = fresh_settings(kafka_bootstrap)
+    for name in ("raw", "clean", "enriched", "entities", "claims", "dlq"):
+        monkeypatch.setenv(f"RASD_TOPIC_{name.upper()}", getattr(topics, f"topic_{name}"))
+    said: list[str] = []
+    assert run_demo(SEEDS, timeout=120, echo=said.append) == 0, "\n".join(said)
+    assert (
+        said[0]
+        == f"▶ using the local Kafka already running on port {on_the_brokers_port} (left running)"
+    )
+    assert f"▶ Kafka at {broker.bootstrap}" in said
+    assert "▶ stopping the local Kafka" not in said
+    assert broker.running(), "the demo stopped a broker it did not start"
