@@ -184,6 +184,7 @@ def page_features(lines: Sequence[PageLine], title: str | None) -> list[list[str
     for words in contents:
         page.update(words)
     shapes = [_shape(line) for line in lines]
+    run_features = _glued_run_features(lines, contents, shapes)
     before: set[str] = set()
     out: list[list[str]] = []
     n = len(lines)
@@ -214,6 +215,7 @@ def page_features(lines: Sequence[PageLine], title: str | None) -> list[list[str
             f"bullet={bool(_BULLET.match(text))}",
             f"colon_head={':' in ' '.join(text.split()[:6]) and shapes[i]['end'] != 'stop'}",
         ]
+        feats += run_features.get(i, [])
         for offset in (-2, -1, 1, 2):
             j = i + offset
             if 0 <= j < n:
@@ -224,6 +226,42 @@ def page_features(lines: Sequence[PageLine], title: str | None) -> list[list[str
                 feats.append(f"{offset}:edge")
         out.append(feats)
         before |= words
+    return out
+
+
+def _glued_run_features(
+    lines: Sequence[PageLine], contents: list[set[str]], shapes: list[dict[str, str]]
+) -> dict[int, list[str]]:
+    """Whether the text after a read-also marker changes topic, for every line of the run the
+    rules took as a glued article: a new article's first paragraph is a lead (no connective) and
+    its paragraphs repeat its headline; a continued article goes on with و and its own words."""
+    out: dict[int, list[str]] = {}
+    i = 0
+    while i < len(lines):
+        if lines[i].rule != "glued":
+            i += 1
+            continue
+        run = [i]
+        while run[-1] + 1 < len(lines) and lines[run[-1] + 1].rule == "glued":
+            run.append(run[-1] + 1)
+        heading = run[0] if lines[run[0]].words < 25 else None
+        paragraphs = [j for j in run if j != heading]
+        own_before: set[str] = set()
+        for j in range(run[0]):
+            if not lines[j].rule:
+                own_before |= contents[j]
+        words: set[str] = set()
+        for j in paragraphs:
+            words |= contents[j]
+        head_words = contents[heading] if heading is not None else set()
+        feats = [
+            f"run_conn={bool(paragraphs) and shapes[paragraphs[0]]['conn']}",
+            f"run_ov_before={_bucket(_share(words, own_before), (0.01, 0.3, 0.5, 0.7))}",
+            f"run_ov_head={_bucket(_share(head_words, words), (0.01, 0.3, 0.6))}",
+        ]
+        for j in run:
+            out[j] = feats
+        i = run[-1] + 1
     return out
 
 

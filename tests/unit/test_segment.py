@@ -13,6 +13,10 @@ BODY_2 = (
     "وقال المتحدث باسم الوزارة إن المستشفيات الجديدة ستستقبل المرضى اعتباراً من الشهر المقبل، "
     "مشيراً إلى أن الكوادر الطبية اللازمة قد جرى تعيينها بالكامل."
 )
+BODY_3 = (
+    "وأضاف أن الوزارة خصصت ميزانية إضافية لشراء الأجهزة الحديثة وتدريب الممرضين في المستشفيات "
+    "الثلاثة، على أن تفتتح أقسام الطوارئ أولاً."
+)
 
 
 def kinds(text: str) -> list[str]:
@@ -49,25 +53,29 @@ def test_title_is_taken_from_the_first_short_line() -> None:
     assert result.text == BODY
 
 
-def test_read_also_followed_by_an_article_is_split_off_as_appended() -> None:
+OTHER_ARTICLE = [
+    "أسعار النفط تقفز إلى أعلى مستوى في ثلاث سنوات",
+    "ارتفعت أسعار النفط في الأسواق العالمية، الخميس، إلى أعلى مستوى لها منذ ثلاث سنوات بعد أن "
+    "خفضت منظمة أوبك إنتاجها للشهر الثاني على التوالي.",
+    "وقال محللون في لندن إن المخزونات الأمريكية تراجعت أيضاً، مما زاد من الضغوط على الإمدادات "
+    "في الربع الأخير من العام.",
+]
+RELATED = [
+    "• وزير الصحة يتفقد مستشفى الولادة في العاصمة ويعد بتحسين الخدمات",
+    "• ارتفاع أسعار الأدوية المستوردة بنسبة عشرين في المئة خلال شهر",
+]
+
+
+def test_read_also_followed_by_another_article_is_split_off_as_appended() -> None:
     text = "\n".join(
-        [
-            BODY,
-            "المصدر: وكالة الأنباء",
-            "اقرأ أيضاً:",
-            "عنوان خبر آخر عن الاقتصاد",
-            BODY_2,
-            BODY_2.replace("الشهر", "العام"),
-            "مقالات مشابهة",
-            "• خبر أول قصير",
-            "• خبر ثان قصير",
-        ]
+        [BODY, "المصدر: وكالة الأنباء", "اقرأ أيضاً:", *OTHER_ARTICLE, "مقالات مشابهة", *RELATED]
     )
     result = segment(text)
     assert result.text == BODY
     assert len(result.appended) == 1
-    assert result.appended[0].title == "عنوان خبر آخر عن الاقتصاد"
-    assert result.appended[0].text.startswith("وقال المتحدث")
+    assert result.appended[0].title == OTHER_ARTICLE[0]
+    assert result.appended[0].text.startswith("ارتفعت أسعار النفط")
+    assert result.appended[0].marker == "اقرأ أيضاً:"
     assert kinds(text) == [
         "source_line",
         "read_also",
@@ -75,6 +83,17 @@ def test_read_also_followed_by_an_article_is_split_off_as_appended() -> None:
         "related_links",
         "related_links",
     ]
+
+
+def test_after_a_read_also_headline_the_same_article_goes_on_as_body() -> None:
+    """A marker alone is not a new article: و-paragraphs on the same topic continue the body."""
+    text = "\n".join(
+        [BODY, "اقرأ أيضاً:", "وزير الصحة يتفقد مستشفى الولادة في العاصمة", BODY_2, BODY_3]
+    )
+    result = segment(text)
+    assert result.appended == []
+    assert result.text == "\n".join([BODY, BODY_2, BODY_3])
+    assert kinds(text) == ["read_also", "related_links"]
 
 
 def test_read_also_followed_by_headlines_only_is_a_link_list() -> None:
