@@ -117,21 +117,22 @@ def test_the_demo_kept_running_serves_tail_on_the_configured_web_port(
     web_port = free_port()
     monkeypatch.setenv("RASD_WEB_PORT", str(web_port))
     said: list[str] = []
-    while_running: dict[str, object] = {}
+    health: list[int] = []
+    tailed_lines: list[str] = []
 
     def meanwhile() -> None:
         with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/health", timeout=5) as r:
-            while_running["health"] = r.status
+            health.append(r.status)
         tailed = rasd(
-            "tail", "articles.enriched", "--compact", "--max", "3", "--idle-timeout", "20"
+            "tail", topics.topic_enriched, "--compact", "--max", "3", "--idle-timeout", "20"
         )
-        while_running["tail"] = tailed.output.splitlines()
+        tailed_lines.extend(tailed.output.splitlines())
 
     code = run_demo(SEEDS, timeout=120, echo=said.append, keep_running=True, wait=meanwhile)
     text = "\n".join(said)
     assert code == 0, text
-    assert while_running["health"] == 200, "the worker serves RASD_WEB_PORT while kept running"
-    assert len(while_running["tail"]) == 3  # type: ignore[arg-type]
+    assert health == [200], "the worker serves RASD_WEB_PORT while kept running"
+    assert len(tailed_lines) == 3, tailed_lines
     assert f"metrics on http://127.0.0.1:{web_port}/metrics" in text
     assert f"RASD_KAFKA_BOOTSTRAP={kafka_bootstrap} rasd tail {topics.topic_enriched}" in text
     assert "starting a local Apache Kafka" not in text, "RASD_KAFKA_BOOTSTRAP names a broker"
