@@ -161,10 +161,8 @@ def _end_class(text: str) -> str:
     return "none"
 
 
-def _shape(line: PageLine) -> dict[str, str]:
+def _shape(line: PageLine, head: str) -> dict[str, str]:
     text = line.text
-    first = _WORD.match(line.key)
-    head = first.group() if first else ""
     return {
         "w": str(_bucket(line.words, (2, 4, 7, 12, 20, 35, 60))),
         "end": _end_class(text),
@@ -172,6 +170,11 @@ def _shape(line: PageLine) -> dict[str, str]:
         "conn": str(head.startswith(("و", "ف")) and len(head) > 3),
         "sents": str(min(len(_SENTENCE_BREAK.findall(text)) + 1, 3)),
     }
+
+
+def _first_word(key: str) -> str:
+    first = _WORD.match(key)
+    return first.group() if first else ""
 
 
 def page_features(lines: Sequence[PageLine], title: str | None) -> list[list[str]]:
@@ -183,7 +186,9 @@ def page_features(lines: Sequence[PageLine], title: str | None) -> list[list[str
     page: Counter[str] = Counter()
     for words in contents:
         page.update(words)
-    shapes = [_shape(line) for line in lines]
+    heads = [_first_word(line.key) for line in lines]
+    shapes = [_shape(line, head) for line, head in zip(lines, heads, strict=True)]
+    shape_strings = [[f"{k}={v}" for k, v in shape.items()] for shape in shapes]
     run_features = _glued_run_features(lines, contents, shapes)
     before: set[str] = set()
     out: list[list[str]] = []
@@ -192,12 +197,10 @@ def page_features(lines: Sequence[PageLine], title: str | None) -> list[list[str
         words = contents[i]
         text = line.text
         chars = max(len(text), 1)
-        first = _WORD.match(line.key)
-        head = first.group() if first else ""
         feats = [
             "bias",
-            *(f"{k}={v}" for k, v in shapes[i].items()),
-            f"w0={head}",
+            *shape_strings[i],
+            f"w0={heads[i]}",
             f"pos={min(i, 3)}",
             f"from_end={min(n - 1 - i, 3)}",
             f"rel={_bucket(i / n, (0.2, 0.5, 0.8))}",
@@ -213,15 +216,14 @@ def page_features(lines: Sequence[PageLine], title: str | None) -> list[list[str
             f"pipe={'|' in text}",
             f"cta={bool(_CALL_TO_ACTION.search(line.key))}",
             f"bullet={bool(_BULLET.match(text))}",
-            f"colon_head={':' in ' '.join(text.split()[:6]) and shapes[i]['end'] != 'stop'}",
+            f"colon_head={':' in ' '.join(text.split(None, 6)[:6]) and shapes[i]['end'] != 'stop'}",
         ]
         feats += run_features.get(i, [])
         for offset in (-2, -1, 1, 2):
             j = i + offset
             if 0 <= j < n:
-                other = shapes[j]
-                feats += [f"{offset}:{k}={v}" for k, v in other.items()]
-                feats.append(f"{offset}:rule|rule={other['rule']}|{shapes[i]['rule']}")
+                feats += [f"{offset}:{s}" for s in shape_strings[j]]
+                feats.append(f"{offset}:rule|rule={shapes[j]['rule']}|{shapes[i]['rule']}")
             else:
                 feats.append(f"{offset}:edge")
         out.append(feats)
