@@ -45,10 +45,13 @@ def main() -> None:
     from pydantic import ValidationError
 
     from services.arabic.ner import use_backend
+    from services.arabic.segment import use_labeller
     from services.enricher.settings import Settings
 
     try:
-        use_backend(Settings().ner_backend)
+        settings = Settings()
+        use_backend(settings.ner_backend)
+        use_labeller(settings.clean_labeller)
     except ValidationError as exc:
         raise click.ClickException(f"invalid RASD_ environment variable: {exc}") from exc
 

@@ -331,6 +331,16 @@ def _is_share_bar(line: _Line) -> bool:
     return sum(w in _SOCIAL for w in words) * 10 >= len(words) * 6
 
 
+_labeller_on = True  # set once per process from settings (RASD_CLEAN_LABELLER) by use_labeller
+
+
+def use_labeller(on: bool) -> None:
+    """Whether cleaning uses the shipped line labeller in this process: the worker and the CLI
+    pass ``Settings.clean_labeller``; text processing itself reads no configuration."""
+    global _labeller_on
+    _labeller_on = on
+
+
 def segment(
     content: str,
     title: str | None = None,
@@ -348,7 +358,7 @@ def segment(
     source = clean_surface(content)
     lines = _split_lines(source)
     page = _apply_rules(lines, title, disabled)
-    if use_model:
+    if use_model and (_labeller_on or model is not None):
         model = model or shipped_model()
         if model is not None:
             page = _apply_model(lines, page, model)

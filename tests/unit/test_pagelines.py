@@ -123,3 +123,18 @@ def test_rules_alone_still_clean_when_no_model_is_used() -> None:
     page = "عنوان الخبر\n" + "\n".join(BODY_LINES) + "\nأخبار ذات صلة\n• خبر قصير آخر"
     result = segment(page, use_model=False)
     assert [b.kind for b in result.removed] == [BlockKind.RELATED_LINKS] * 2
+
+
+@needs_model
+def test_the_labeller_can_be_switched_off_for_the_process() -> None:
+    """RASD_CLEAN_LABELLER=false: the rules alone decide, as with use_model=False."""
+    from services.arabic.segment import use_labeller
+
+    page = "\n".join(["افتتاح مستشفيات جديدة في الجنوب", *BODY_LINES, *OTHER_LEADS])
+    use_labeller(False)
+    try:
+        assert segment(page) == segment(page, use_model=False)
+        assert segment(page).removed == []
+    finally:
+        use_labeller(True)
+    assert len(segment(page).removed) == len(OTHER_LEADS)
