@@ -59,12 +59,54 @@ def eval_claims(gold: Path, articles: Path | None, subset: str, folds: bool, err
             click.echo(line)
 
 
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpus" / "ant.jsonl.xz"
+
+
+@click.command(name="cues")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_CORPUS,
+    show_default=True,
+    help="JSONL(.xz) news corpus to mine (ship only what is mined from a corpus whose licence "
+    "allows it: ant.jsonl.xz does, saudinewsnet.jsonl.xz does not)",
+)
+@click.option("--at-least", default=25, show_default=True, help="Keep words opening this many")
+@click.option("--limit", type=int, help="Only the first N articles (a quick look)")
+@click.option("--show", default=30, show_default=True, help="Unreviewed candidates to print")
+def train_cues(corpus: Path, at_least: int, limit: int | None, show: int) -> None:
+    """Mine reporting cues from CORPUS into resources/cue_candidates.tsv, then add the reviewed
+    ones (resources/cue_review.tsv) to resources/cues.json; print the candidates not reviewed."""
+    from services.arabic import cue_mining
+
+    counts = cue_mining.mine(cue_mining.read_corpus(corpus, limit))
+    candidates = cue_mining.ranked(counts, at_least=at_least)
+    cue_mining.write_candidates(candidates)
+    reviews = cue_mining.read_review()
+    changes = cue_mining.update_cues(reviews)
+    click.echo(
+        f"{counts.articles} articles: {len(candidates)} candidates (>= {at_least} openings) "
+        f"written to {cue_mining.CANDIDATES.name}; {len(reviews)} reviewed in "
+        f"{cue_mining.REVIEW.name}"
+    )
+    click.echo(f"{len(changes)} changes to {cue_mining.CUES.name}" + (":" if changes else ""))
+    for change in changes:
+        click.echo(f"  {change}")
+    waiting = cue_mining.unreviewed(candidates, reviews)
+    known = cue_mining.known_forms()
+    waiting = [c for c in waiting if c.word not in known]
+    click.echo(f"{len(waiting)} candidates neither in the lexicon nor reviewed; the first {show}:")
+    for c in waiting[:show]:
+        click.echo(f"  {c.word}\t{c.opens}\tshare {c.share}\t{c.particle}")
+
+
 @click.group()
 def _commands() -> None:
     """The commands of this module, for running them without the rasd entry point."""
 
 
 _commands.add_command(eval_claims, name="eval-claims")
+_commands.add_command(train_cues, name="train-cues")
 
 if __name__ == "__main__":
     _commands()

@@ -51,6 +51,7 @@ class Cues:
     strict: frozenset[str]  # lemmas whose content opens only through a governed particle
     object_ma: frozenset[str]  # lemmas whose content may open at ما (نفى ما تردد)
     takes_object: frozenset[str]  # lemmas whose content may be the object after a named speaker
+    impersonal: frozenset[str]  # lemmas read as passive right before أن (ويعتقد أن: it is believed)
     roles: frozenset[str]  # words that open a title phrase (وزير، المتحدث، رئيس ...)
     title_cutters: frozenset[str]
     speech_events: frozenset[str]
@@ -92,6 +93,7 @@ def cues() -> Cues:
         strict=frozenset(fold(k) for k, v in data["verbs"].items() if v.get("strict")),
         object_ma=frozenset(fold(k) for k, v in data["verbs"].items() if v.get("object_ma")),
         takes_object=frozenset(fold(k) for k, v in data["verbs"].items() if v.get("object")),
+        impersonal=frozenset(fold(k) for k, v in data["verbs"].items() if v.get("impersonal")),
         title_cutters=frozenset(fold(w) for w in data["title_cutters"]),
         roles=frozenset(fold(w) for w in data["roles"]),
         speech_events=frozenset(fold(w) for w in data["speech_events"]),
@@ -475,6 +477,8 @@ def _content_opening(
         if j <= inside_name_until:
             continue
         if not strict and (_is_complementizer(token, lexicon) or token.text in lexicon.openers):
+            if j == k + 1 and lemma in lexicon.impersonal and not _has_subject(sent, k, lexicon):
+                return None  # ويعتقد أن الإصابة خلع: it is believed, nobody claims it
             return cue_end, j, j + 1
         if token.folded in governed:
             if j == k + 1:
@@ -574,7 +578,7 @@ def _speaker(
     participle = _stem(tokens[k]) in lexicon.participles
     if not participle:
         # كما هاجم ألونسو فيراري وقال: a conjoined verb's subject is not the noun before it
-        conjoined = tokens[k].folded[0] in "وف" and tokens[k].folded not in lexicon.lemma_of
+        conjoined = _is_conjoined(tokens[k], lexicon)
         subject = None if conjoined else _subject_before(sent, k)
         if subject is not None:
             return _party(sent, subject, "name"), None
@@ -636,6 +640,20 @@ def _earlier_actor(sent: _Sentence, k: int, lexicon: Cues) -> PartyFound | None:
         (m for m in sent.mentions if m.end <= cue_start and m.entry.type in ("PER", "ORG")), None
     )
     return _party(sent, actor, "pronoun") if actor is not None else None
+
+
+def _has_subject(sent: _Sentence, k: int, lexicon: Cues) -> bool:
+    """A named party or a noun of people right before the cue (الخبراء يعتقدون أن); a conjoined
+    verb (، ويعتقد) has none."""
+    if _is_conjoined(sent.tokens[k], lexicon):
+        return False
+    return (
+        _subject_before(sent, k) is not None or _speaker_noun_before(sent, k, lexicon) is not None
+    )
+
+
+def _is_conjoined(token: Token, lexicon: Cues) -> bool:
+    return token.folded[0] in "وف" and token.folded not in lexicon.lemma_of
 
 
 _LINKERS: Final = frozenset({"،", ",", "التي", "الذي", "الذين", "اللذان", "اللتان", "اللاتي"})

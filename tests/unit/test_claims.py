@@ -353,3 +353,34 @@ def test_a_day_in_brackets_is_no_speaker() -> None:
     _, second = claims(text)
     assert second.speaker is not None
     assert second.speaker.text == "جو بايدن"
+
+
+def test_a_commitment_opens_its_content_at_the_governed_ba() -> None:
+    text = "وتعهد الرئيس جو بايدن بمواصلة دعم المدنيين."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "جو بايدن"
+    assert content(text, claim) == "بمواصلة دعم المدنيين"
+
+
+def test_insisting_and_attributing_are_cues() -> None:
+    text = "وأصرت الحكومة على أن الاتفاق قائم. وأرجع الوزير ذلك إلى ارتفاع الأسعار."
+    first, second = claims(text)
+    assert content(text, first) == "الاتفاق قائم"
+    assert second.cue == "وأرجع"
+    assert content(text, second) == "ارتفاع الأسعار"
+
+
+def test_a_belief_with_a_subject_is_a_claim_but_an_impersonal_one_is_not() -> None:
+    [claim] = claims("ويعتقد خبراء أن الأزمة ستطول.")
+    assert claim.speaker is not None
+    assert claim.speaker.text == "خبراء"
+    assert claims("أصيب المهاجم في التدريب، ويعتقد أن الإصابة خلع في الكتف.") == []
+
+
+def test_a_mined_participle_continues_the_speaker() -> None:
+    text = "قال جو بايدن إن الاتفاق قريب، نافيا أن يكون هناك خلاف."
+    _, second = claims(text)
+    assert second.cue == "نافيا"
+    assert second.speaker is not None
+    assert second.speaker.text == "جو بايدن"
