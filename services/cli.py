@@ -148,11 +148,15 @@ def publish(
 @click.option("--web-port", type=int, help="HTTP port for /metrics and /health [RASD_WEB_PORT]")
 def worker(web_port: int | None) -> None:
     """Run the Faust worker: clean and extract agents, metrics on http://HOST:PORT/metrics."""
-    import faust
-
     from services.enricher.app import create_app, create_metrics
     from services.enricher.pipeline import warm_up
-    from services.enricher.topics import ensure_topics, wait_for_coordinator
+    from services.enricher.runner import RasdWorker
+    from services.enricher.topics import (
+        MessageLimitError,
+        check_message_limit,
+        ensure_topics,
+        wait_for_coordinator,
+    )
 
     settings = _settings(web_port=web_port)
     loop = asyncio.new_event_loop()
@@ -160,15 +164,23 @@ def worker(web_port: int | None) -> None:
     try:
         with quiet_kafka_clients():
             loop.run_until_complete(ensure_topics(settings))
+            loop.run_until_complete(check_message_limit(settings))
             # On a fresh broker the first coordinator request creates the offsets topic;
             # waiting for it here keeps the worker from logging that wait as "[ERROR] Group
             # Coordinator Request failed".
             loop.run_until_complete(wait_for_coordinator(settings))
+    except MessageLimitError as exc:
+        raise click.ClickException(str(exc)) from exc
     except Exception as exc:
         raise unreachable(settings.kafka_bootstrap, exc) from exc
     warm_up()
     app = create_app(settings, create_metrics(settings))
-    worker = faust.Worker(app, loglevel=settings.log_level, loop=loop)
+    worker = RasdWorker(
+        app,
+        loglevel=settings.log_level,
+        loop=loop,
+        shutdown_timeout=settings.shutdown_timeout_seconds,
+    )
     if not sys.stdout.isatty():
         worker.spinner = None  # its progress bar writes terminal control codes into log files
     worker.execute_from_commandline()

@@ -43,13 +43,23 @@ class CloudEvent:
 
 
 def make_headers(
-    name: str, subject: str, body: bytes, *, source: str = SOURCE, time: datetime | None = None
+    name: str,
+    subject: str,
+    body: bytes,
+    *,
+    source: str = SOURCE,
+    time: datetime | None = None,
+    identity: bytes | None = None,
 ) -> Headers:
-    """Headers for an event ``name`` about article ``subject`` whose value is ``body``."""
+    """Headers for an event ``name`` about article ``subject`` whose value is ``body``.
+
+    ``ce_id`` is derived from ``identity`` when given (the body without a field that changes
+    on every attempt, such as a dead letter's ``occurred_at``), else from ``body``.
+    """
     moment = (time or datetime.now(UTC)).isoformat().replace("+00:00", "Z")
     return [
         ("ce_specversion", SPEC_VERSION.encode()),
-        ("ce_id", event_id(name, subject, body).encode()),
+        ("ce_id", event_id(name, subject, body if identity is None else identity).encode()),
         ("ce_source", source.encode()),
         ("ce_type", event_type(name).encode()),
         ("ce_time", moment.encode()),

@@ -75,7 +75,11 @@ class CleanArticle(RawArticle):
     appended: list[AppendedArticle]
     content_hash: str = Field(description="SHA-256 of the normalized body, hex.")
     duplicate_of: str | None = None
-    cleaned_at: datetime
+    cleaned_at: datetime | None = Field(
+        default=None,
+        description="Not set since pipeline 0.2.0, so that a re-delivered event is identical: "
+        "the time it was written is the ce_time header.",
+    )
 
 
 class EntityType(StrEnum):
@@ -166,7 +170,11 @@ class EnrichedArticle(CleanArticle):
     entities: list[Entity]
     claims: list[Claim]
     pipeline_version: str
-    processed_at: datetime
+    processed_at: datetime | None = Field(
+        default=None,
+        description="Not set since pipeline 0.2.0, so that a re-delivered event is identical: "
+        "the time it was written is the ce_time header.",
+    )
 
 
 class Stage(StrEnum):
@@ -183,6 +191,7 @@ class ErrorKind(StrEnum):
     SCHEMA_VIOLATION = "schema_violation"
     EMPTY_BODY = "empty_body"  # valid event, but nothing of an article survived cleaning
     STAGE_ERROR = "stage_error"  # an unexpected exception inside a stage
+    TOO_LARGE = "too_large"  # the input, or an event it would produce, is over the size limits
 
 
 class DeadLetter(_Event):
@@ -192,7 +201,14 @@ class DeadLetter(_Event):
     partition: int
     offset: int
     key: str | None = Field(description="Original key, UTF-8 decoded with replacement.")
-    value_base64: str = Field(description="The original value bytes, base64.")
+    value_base64: str | None = Field(
+        description="The original value bytes, base64; null when they would not fit in a dead "
+        "letter (the value is then only referenced: topic, partition, offset, size, sha256)."
+    )
+    value_size: int | None = Field(default=None, description="Size of the original value, bytes.")
+    value_sha256: str | None = Field(
+        default=None, description="SHA-256 of the original value, hex."
+    )
     value_preview: str = Field(description="First 500 characters, for people reading the DLQ.")
     error_kind: ErrorKind
     error: str

@@ -7,11 +7,14 @@ its outputs or one dead letter on ``articles.dlq``; none is dropped.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
@@ -31,6 +34,7 @@ from services.enricher.pipeline import (
     decode,
     encode,
     enrich_article,
+    record_size,
 )
 from services.enricher.settings import Settings
 
@@ -40,6 +44,39 @@ INGEST_TIME_HEADER = "rasd_ingest_time"
 # One info line per dead letter, at most this many a minute (then a count of those not logged).
 DEAD_LETTER_LOG_LINES_PER_MINUTE = 20
 LAG_INTERVAL_SECONDS = 5.0
+# Exit status of a worker that could not write an input's outcome (see ``exit_fatally``).
+FATAL_EXIT = 70
+
+
+@dataclass(slots=True)
+class Outgoing:
+    """One event to write: to ``topic`` (a Faust topic), as event ``name``, keyed by ``key``."""
+
+    topic: Any
+    name: str
+    key: str
+    body: bytes
+    extra: Headers = field(default_factory=list)
+    identity: bytes | None = None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a stage decided for one input: the events to write, and the metrics to count once
+    they are written."""
+
+    events: list[Outgoing] = field(default_factory=list)
+    after: list[Callable[[], None]] = field(default_factory=list)
+
+
+def exit_fatally(reason: str) -> NoReturn:
+    """Stop the process at once, before Faust can acknowledge the input being handled: its
+    offset is never committed and the input is re-delivered to the next worker. Used when an
+    input's outcome (its events or its dead letter) could not be written."""
+    log.critical("%s", reason)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    os._exit(FATAL_EXIT)
 
 
 def create_metrics(settings: Settings) -> Metrics:
@@ -51,11 +88,13 @@ def create_app(
     metrics: Metrics,
     seen: MutableMapping[str, Any] | None = None,
     dead_letter_log: LogBudget | None = None,
+    on_fatal: Callable[[str], NoReturn] = exit_fatally,
 ) -> faust.App:
     """A configured Faust app with the clean and extract agents and a /metrics page.
 
     ``seen`` replaces the duplicate index's global table (agent tests pass a dict);
-    ``dead_letter_log`` the budget of dead-letter log lines.
+    ``dead_letter_log`` the budget of dead-letter log lines; ``on_fatal`` what happens when an
+    input's outcome cannot be written (the process exits, so its offset is not committed).
     """
     budget = dead_letter_log or LogBudget(DEAD_LETTER_LOG_LINES_PER_MINUTE, 60.0)
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
@@ -75,6 +114,23 @@ def create_app(
         # 16 KB default every large event waits for the previous request's round trip.
         producer_max_batch_size=settings.producer_batch_bytes,
         producer_linger=settings.producer_linger_ms / 1000,
+        # Every event is checked against max_message_bytes before it is sent; the producer's
+        # own limit only has to leave room for the batch framing.
+        producer_max_request_size=settings.max_message_bytes + 65_536,
+        # While Kafka is gone the producer retries a batch this long (Faust's default is 20
+        # minutes), then the write fails and the worker exits without committing the input.
+        producer_request_timeout=settings.send_timeout_seconds,
+        # A crashed worker's partitions move on after the session timeout (Faust's 60 s
+        # default kept a restarted worker idle for a minute); with a group instance id a
+        # restarted worker takes them back at once.
+        broker_session_timeout=settings.session_timeout_seconds,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout_seconds / 3),
+        consumer_group_instance_id=settings.group_instance_id or None,
+        # Only /metrics and /health unless asked: Faust's pages show table contents.
+        web_router_enabled=settings.web_debug,
+        web_tables_enabled=settings.web_debug,
+        web_graph_enabled=settings.web_debug,
+        web_stats_enabled=settings.web_debug,
     )
     setup_prometheus_sensors(
         app, pattern="/metrics", registry=metrics.registry, name_prefix="faust"
@@ -100,11 +156,37 @@ def create_app(
     enriched_topic, entities_topic = topic(settings.topic_enriched), topic(settings.topic_entities)
     claims_topic, dlq_topic = topic(settings.topic_claims), topic(settings.topic_dlq)
 
-    async def emit(
-        target: faust.TopicT, name: str, key: str, body: bytes, extra: Headers | None = None
-    ) -> None:
-        headers = make_headers(name, key, body, source=settings.source) + (extra or [])
-        await target.send(key=key.encode(), value=body, headers=headers)
+    def check_size(event: Outgoing) -> None:
+        size = record_size(event.key.encode(), event.body, event.extra) + 512  # + ce_* headers
+        if size > settings.max_message_bytes:
+            raise DeadLetterError(
+                ErrorKind.TOO_LARGE,
+                f"its {event.name} event would be {size} bytes, over "
+                f"RASD_MAX_MESSAGE_BYTES={settings.max_message_bytes}; nothing was written for "
+                "it (raise the limit with the broker's message.max.bytes, or split the article)",
+            )
+
+    async def write(events: list[Outgoing]) -> None:
+        """Send every event, then wait until Kafka acknowledged all of them."""
+        pending = []
+        for event in events:
+            headers = (
+                make_headers(
+                    event.name,
+                    event.key,
+                    event.body,
+                    source=settings.source,
+                    identity=event.identity,
+                )
+                + event.extra
+            )
+            pending.append(
+                await event.topic.send(key=event.key.encode(), value=event.body, headers=headers)
+            )
+        # Every acknowledgement is awaited (none left unretrieved); the first failure is raised.
+        for result in await asyncio.gather(*pending, return_exceptions=True):
+            if isinstance(result, BaseException):
+                raise result
 
     def log_dead_letter(message: Any, stage: Stage, kind: ErrorKind, error: str) -> None:
         allowed, suppressed = budget.take()
@@ -124,17 +206,57 @@ def create_app(
             error if len(error) <= 300 else error[:300] + "…",
         )
 
+    def dead_letter_outcome(
+        message: Any, stage: Stage, kind: ErrorKind, error: str, source: str
+    ) -> Outcome:
+        letter = dead_letter(
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            key=message.key,
+            value=message.value,
+            stage=stage,
+            kind=kind,
+            error=error,
+            max_bytes=settings.max_message_bytes,
+        )
+        key = (
+            message.key.decode("utf-8", "replace")
+            if message.key and len(message.key) <= 200
+            else f"{message.topic}-{message.partition}-{message.offset}"
+        )
+        identity = encode(letter.model_copy(update={"occurred_at": datetime.fromtimestamp(0, UTC)}))
+
+        def count() -> None:
+            log_dead_letter(message, stage, kind, error)
+            metrics.articles.labels(stage.value, "dead_letter", source).inc()
+            metrics.dead_letters.labels(stage.value, kind.value, source).inc()
+
+        return Outcome(
+            [Outgoing(dlq_topic, "deadletter", key, encode(letter), [], identity)], [count]
+        )
+
     async def run_stage(
         event: faust.EventT[bytes],
         stage: Stage,
-        handler: Callable[[Any, dict[str, str], dict[str, str]], Awaitable[None]],
+        handler: Callable[[Any, dict[str, str], dict[str, str]], Awaitable[Outcome]],
     ) -> None:
+        """Decide the input's outcome (its events, or one dead letter), then write it.
+
+        Deciding never writes, so an input is dead-lettered only when none of its events went
+        out. When the outcome cannot be written, the worker exits before the input is
+        acknowledged: its offset is not committed and it is re-delivered (the same events, with
+        the same ids), never skipped.
+        """
         message = event.message
         started = time.perf_counter()
         found: dict[str, str] = {}  # the handler notes the article's outlet once it knows it
         try:
-            await handler(message, read_headers(message.headers), found)
-            metrics.articles.labels(stage.value, "ok", metrics.source(found.get("source"))).inc()
+            outcome = await handler(message, read_headers(message.headers), found)
+            for out in outcome.events:
+                check_size(out)
+            source = metrics.source(found.get("source"))
+            outcome.after.append(lambda: metrics.articles.labels(stage.value, "ok", source).inc())
         except Exception as exc:
             kind, error = (
                 (exc.kind, exc.message)
@@ -149,68 +271,76 @@ def create_app(
                     message.partition,
                     message.offset,
                 )
-            letter = dead_letter(
-                topic=message.topic,
-                partition=message.partition,
-                offset=message.offset,
-                key=message.key,
-                value=message.value,
-                stage=stage,
-                kind=kind,
-                error=error,
+            outcome = dead_letter_outcome(
+                message, stage, kind, error, metrics.source(found.get("source"))
             )
-            key = (
-                message.key.decode("utf-8", "replace")
-                if message.key
-                else f"{message.topic}-{message.partition}-{message.offset}"
-            )
-            await emit(dlq_topic, "deadletter", key, encode(letter))
-            log_dead_letter(message, stage, kind, error)
-            source = metrics.source(found.get("source"))
-            metrics.articles.labels(stage.value, "dead_letter", source).inc()
-            metrics.dead_letters.labels(stage.value, kind.value, source).inc()
         finally:
             metrics.stage_seconds.labels(stage.value).observe(time.perf_counter() - started)
+        try:
+            await write(outcome.events)
+        except Exception as exc:
+            what = ", ".join(sorted({e.topic.get_topic_name() for e in outcome.events}))
+            on_fatal(
+                f"could not write the outcome of {message.topic}[{message.partition}]"
+                f"@{message.offset} to {what}: {type(exc).__name__}: {exc}. The worker stops "
+                "without committing that offset, so the input is processed again after a "
+                "restart; check that Kafka is reachable and accepts the event's size"
+            )
+        for count in outcome.after:
+            count()
 
-    async def handle_raw(message: Any, headers: dict[str, str], found: dict[str, str]) -> None:
+    async def handle_raw(message: Any, headers: dict[str, str], found: dict[str, str]) -> Outcome:
         raw = decode(
             message.value, RawArticle, max_bytes=settings.max_content_bytes, prepare=complete_raw
         )
         found["source"] = raw.source
         article = clean_article(raw)
+        outcome = Outcome()
         for block in article.removed:
-            metrics.boilerplate_removed.labels(block.kind).inc()
+            outcome.after.append(metrics.boilerplate_removed.labels(block.kind).inc)
         duplicate = duplicates.check_and_remember(article.id, article.content_hash, article.text)
         if duplicate is not None:
             article = article.model_copy(update={"duplicate_of": duplicate.of})
-            metrics.duplicates.labels(duplicate.kind).inc()
+            outcome.after.append(metrics.duplicates.labels(duplicate.kind).inc)
         ingest = headers.get(INGEST_TIME_HEADER) or headers.get("ce_time") or _kafka_time(message)
-        await emit(
-            clean_topic,
-            "article.clean",
-            article.id,
-            encode(article),
-            [(INGEST_TIME_HEADER, ingest.encode())],
+        outcome.events.append(
+            Outgoing(
+                clean_topic,
+                "article.clean",
+                article.id,
+                encode(article),
+                [(INGEST_TIME_HEADER, ingest.encode())],
+            )
         )
         for glued in appended_articles(article):
-            await emit(raw_topic, "article.raw", glued.id, encode(glued))
-            metrics.glued_articles.inc()
+            outcome.events.append(Outgoing(raw_topic, "article.raw", glued.id, encode(glued)))
+            outcome.after.append(metrics.glued_articles.inc)
+        return outcome
 
-    async def handle_clean(message: Any, headers: dict[str, str], found: dict[str, str]) -> None:
-        article = decode(message.value, CleanArticle, max_bytes=settings.max_content_bytes * 4)
+    async def handle_clean(message: Any, headers: dict[str, str], found: dict[str, str]) -> Outcome:
+        # A clean article is an event a worker wrote: at most RASD_MAX_MESSAGE_BYTES.
+        article = decode(message.value, CleanArticle, max_bytes=settings.max_message_bytes)
         found["source"] = article.source
         result = enrich_article(article)
-        await emit(enriched_topic, "article.enriched", article.id, encode(result.article))
+        outcome = Outcome()
+        outcome.events.append(
+            Outgoing(enriched_topic, "article.enriched", article.id, encode(result.article))
+        )
         for entity in result.entities:
-            await emit(entities_topic, "entity", article.id, encode(entity))
-            metrics.entities.labels(entity.type).inc()
+            outcome.events.append(Outgoing(entities_topic, "entity", article.id, encode(entity)))
+            outcome.after.append(metrics.entities.labels(entity.type).inc)
         for claim in result.claims:
-            await emit(claims_topic, "claim", article.id, encode(claim))
-            metrics.claims.labels(claim.kind).inc()
-        ingested = parse_time({"ce_time": headers.get(INGEST_TIME_HEADER, "")})
-        if ingested is not None:
-            lag = (datetime.now(UTC) - ingested).total_seconds()
-            metrics.end_to_end_seconds.observe(max(lag, 0.0))
+            outcome.events.append(Outgoing(claims_topic, "claim", article.id, encode(claim)))
+            outcome.after.append(metrics.claims.labels(claim.kind).inc)
+
+        def latency() -> None:
+            ingested = parse_time({"ce_time": headers.get(INGEST_TIME_HEADER, "")})
+            if ingested is not None:
+                lag = (datetime.now(UTC) - ingested).total_seconds()
+                metrics.end_to_end_seconds.observe(max(lag, 0.0))
+
+        outcome.after.append(latency)
+        return outcome
 
     @app.agent(raw_topic, name="clean")
     async def clean_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +40,15 @@ from services.contracts.events import (
     TextSpan,
 )
 
-PIPELINE_VERSION = "0.1.0"
+# 0.2.0: no processing times in event bodies (a re-delivered event is identical, same ce_id).
+PIPELINE_VERSION = "0.2.0"
+# What a dead letter adds around the original value: fields, preview (500 characters of up to
+# 4 bytes each), error text (bounded below) and the record's key and headers.
+DEAD_LETTER_OVERHEAD = 8_192
+ERROR_CHARS = 1_000
+KEY_CHARS = 200
+# Kafka record and batch framing around key, value and headers.
+RECORD_OVERHEAD = 256
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -72,8 +81,9 @@ def decode(
         raise DeadLetterError(ErrorKind.INVALID_JSON, "empty message value; expected a JSON object")
     if len(value) > max_bytes:
         raise DeadLetterError(
-            ErrorKind.SCHEMA_VIOLATION,
-            f"message of {len(value)} bytes exceeds RASD_MAX_CONTENT_BYTES={max_bytes}",
+            ErrorKind.TOO_LARGE,
+            f"value of {len(value)} bytes is over RASD_MAX_CONTENT_BYTES={max_bytes}; split the "
+            "article or raise the limit (at most RASD_MAX_MESSAGE_BYTES)",
         )
     try:
         text = value.decode("utf-8")
@@ -97,11 +107,23 @@ def decode(
         ) from None
 
 
-def clean_article(raw: RawArticle, now: datetime | None = None) -> CleanArticle:
+def has_visible_text(text: str) -> bool:
+    """Whether ``text`` has a letter or a digit (not only spaces, zero-width or control
+    characters, punctuation or symbols)."""
+    return any(unicodedata.category(c)[0] in "LN" for c in text)
+
+
+def clean_article(raw: RawArticle) -> CleanArticle:
     """The clean stage: title and body separated from boilerplate and glued articles."""
+    if not has_visible_text(raw.content):
+        raise DeadLetterError(
+            ErrorKind.EMPTY_BODY,
+            "content has no letter or digit (only spaces, zero-width or control characters); "
+            "check the scraper's output for this source",
+        )
     cleaned = clean(raw.content, html=raw.content_type == ContentType.HTML, title=raw.title)
     seg = cleaned.segmented
-    if not seg.text.strip() and not seg.appended:
+    if not has_visible_text(seg.text) and not seg.appended:
         raise DeadLetterError(
             ErrorKind.EMPTY_BODY,
             "no article text left after cleaning: the content is only boilerplate "
@@ -123,7 +145,6 @@ def clean_article(raw: RawArticle, now: datetime | None = None) -> CleanArticle:
         ],
         appended=appended,
         content_hash=cleaned.content_hash,
-        cleaned_at=now or datetime.now(UTC),
     )
 
 
@@ -157,7 +178,7 @@ class Enrichment:
     claims: list[Claim]
 
 
-def enrich_article(article: CleanArticle, now: datetime | None = None) -> Enrichment:
+def enrich_article(article: CleanArticle) -> Enrichment:
     """The extract stage: entities and claims of a clean article."""
     found = extract(article.text, [(s.start, s.end) for s in article.sentences])
     title = article.title or ""
@@ -171,7 +192,6 @@ def enrich_article(article: CleanArticle, now: datetime | None = None) -> Enrich
         entities=entities,
         claims=claims,
         pipeline_version=PIPELINE_VERSION,
-        processed_at=now or datetime.now(UTC),
     )
     return Enrichment(enriched, entities, claims)
 
@@ -265,18 +285,33 @@ def dead_letter(
     stage: Stage,
     kind: ErrorKind,
     error: str,
+    max_bytes: int = 1_000_000,
     now: datetime | None = None,
 ) -> DeadLetter:
+    """The dead letter of one input. It carries the original bytes when they fit in
+    ``max_bytes`` (base64 and the rest of the letter included); otherwise only a reference to
+    them (topic, partition, offset, size, sha256) and the preview, so it can always be written."""
     raw = value or b""
+    fits = 4 * ((len(raw) + 2) // 3) + DEAD_LETTER_OVERHEAD <= max_bytes
+    decoded_key = key.decode("utf-8", "replace") if key is not None else None
+    if decoded_key is not None and len(decoded_key) > KEY_CHARS:
+        decoded_key = decoded_key[:KEY_CHARS] + "…"
     return DeadLetter(
         topic=topic,
         partition=partition,
         offset=offset,
-        key=key.decode("utf-8", "replace") if key is not None else None,
-        value_base64=base64.b64encode(raw).decode("ascii"),
+        key=decoded_key,
+        value_base64=base64.b64encode(raw).decode("ascii") if fits else None,
+        value_size=len(raw),
+        value_sha256=hashlib.sha256(raw).hexdigest(),
         value_preview=raw[:2000].decode("utf-8", "replace")[:500],
         error_kind=kind,
-        error=error,
+        error=error if len(error) <= ERROR_CHARS else error[:ERROR_CHARS] + "…",
         stage=stage,
         occurred_at=now or datetime.now(UTC),
     )
+
+
+def record_size(key: bytes, value: bytes, headers: list[tuple[str, bytes]]) -> int:
+    """Bytes a record takes in a Kafka batch, framing included (an upper estimate)."""
+    return len(key) + len(value) + sum(len(k) + len(v) + 8 for k, v in headers) + RECORD_OVERHEAD

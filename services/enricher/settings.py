@@ -70,13 +70,52 @@ class Settings(BaseSettings):
         "ones count as `other`",
     )
     max_content_bytes: int = Field(
-        2_000_000, ge=1, description="Larger raw values are dead-lettered"
+        1_000_000,
+        ge=1,
+        description="Larger raw values are not processed: dead-lettered as a reference (topic, "
+        "partition, offset, size, sha256, preview), not copied; at most RASD_MAX_MESSAGE_BYTES",
+    )
+    max_message_bytes: int = Field(
+        1_000_000,
+        ge=65_536,
+        description="Largest event the worker writes (value, key and headers); an input whose "
+        "events would be larger is dead-lettered as a reference. At most the broker's and "
+        "topics' message.max.bytes, checked at start-up",
     )
     producer_batch_bytes: int = Field(
         512_000, ge=16_384, le=1_000_000, description="Producer batch size per partition (bytes)"
     )
     producer_linger_ms: float = Field(
         2.0, ge=0, description="How long the producer waits to fill a batch (ms)"
+    )
+    session_timeout_seconds: float = Field(
+        10.0,
+        ge=6.0,
+        le=300.0,
+        description="Consumer group session timeout: after a crash the worker's partitions move "
+        "to the others (or to it, restarted) within this",
+    )
+    group_instance_id: str = Field(
+        "",
+        description="Static group membership (Kafka group.instance.id, unique per worker): a "
+        "restarted worker takes its partitions back without a rebalance; empty: dynamic",
+    )
+    shutdown_timeout_seconds: float = Field(
+        20.0,
+        gt=0,
+        description="After SIGTERM or Ctrl-C the worker exits within this even if Kafka is "
+        "unreachable (uncommitted inputs are re-delivered)",
+    )
+    send_timeout_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="How long the worker retries writing an input's events while Kafka is "
+        "unreachable; then it exits (status 70) without committing that input",
+    )
+    web_debug: bool = Field(
+        False,
+        description="Also serve Faust's own pages (/router, /table with table contents, "
+        "/graph, stats); off: only /metrics and /health",
     )
     dedup_horizon_hours: float = Field(
         72.0, gt=0, description="Articles seen longer ago than this are not duplicate candidates"
@@ -106,6 +145,16 @@ class Settings(BaseSettings):
             if str(port).isdigit() and int(port) > 0:
                 data = {**data, "kafka_bootstrap": f"localhost:{int(port)}"}
         return data
+
+    @model_validator(mode="after")
+    def _limits_fit(self) -> Settings:
+        if self.max_content_bytes > self.max_message_bytes:
+            raise ValueError(
+                f"RASD_MAX_CONTENT_BYTES={self.max_content_bytes} is larger than "
+                f"RASD_MAX_MESSAGE_BYTES={self.max_message_bytes}: every such input would make "
+                "an event too large to write; lower RASD_MAX_CONTENT_BYTES"
+            )
+        return self
 
     @property
     def metric_sources(self) -> tuple[str, ...]:

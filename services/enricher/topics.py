@@ -7,6 +7,7 @@ import contextlib
 import time
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from services.enricher.settings import Guarantee, Settings
@@ -58,3 +59,44 @@ async def wait_for_coordinator(settings: Settings, within: float = 60) -> bool:
         return waited
     finally:
         await admin.close()
+
+
+class MessageLimitError(RuntimeError):
+    """RASD_MAX_MESSAGE_BYTES is over what the broker accepts on an output topic."""
+
+
+async def check_message_limit(settings: Settings) -> dict[str, int]:
+    """Each output topic's ``max.message.bytes`` (the broker's ``message.max.bytes`` unless the
+    topic overrides it); raises ``MessageLimitError`` when ``settings.max_message_bytes`` is
+    larger than one of them, because then an event the worker accepts as small enough (a dead
+    letter included) could be refused by the broker."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="rasd-admin")
+    await admin.start()
+    try:
+        wanted: dict[str, None] = {"max.message.bytes": None}
+        responses = await admin.describe_configs(
+            [
+                ConfigResource(ConfigResourceType.TOPIC, name, dict(wanted))
+                for name in dict.fromkeys((settings.topic_raw, *settings.output_topics))
+            ]
+        )
+    finally:
+        await admin.close()
+    limits: dict[str, int] = {}
+    for response in responses:
+        for _error, _message, _type, name, entries in response.resources:
+            for entry in entries:
+                if entry[0] == "max.message.bytes" and entry[1] is not None:
+                    limits[name] = int(entry[1])
+    too_small = {
+        name: limit for name, limit in limits.items() if limit < settings.max_message_bytes
+    }
+    if too_small:
+        listed = ", ".join(f"{name} {limit}" for name, limit in sorted(too_small.items()))
+        raise MessageLimitError(
+            f"RASD_MAX_MESSAGE_BYTES={settings.max_message_bytes} is larger than what Kafka at "
+            f"{settings.kafka_bootstrap} accepts (max.message.bytes: {listed}): lower "
+            "RASD_MAX_MESSAGE_BYTES (and RASD_MAX_CONTENT_BYTES) to at most that, or raise the "
+            "broker's message.max.bytes"
+        )
+    return limits

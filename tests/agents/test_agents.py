@@ -3,10 +3,12 @@ outgoing send is recorded, so each topic an input reaches can be checked."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import faust
 import orjson
@@ -26,8 +28,11 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """Every Topic.send as {topic, key, value, headers}."""
     records: list[dict[str, Any]] = []
 
-    async def record(self: faust.TopicT, **kwargs: Any) -> None:
+    async def record(self: faust.TopicT, **kwargs: Any) -> asyncio.Future[None]:
         records.append({"topic": self.get_topic_name(), **kwargs})
+        delivered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        delivered.set_result(None)  # Kafka's acknowledgement, which the worker awaits
+        return delivered
 
     monkeypatch.setattr(faust.topics.Topic, "send", record)
     return records
@@ -171,3 +176,151 @@ async def test_the_clean_stage_counts_removed_boilerplate_glued_articles_and_out
     assert value("rasd_glued_articles_total") == len(clean["appended"]) == 1
     assert value("rasd_articles_total", stage="clean", outcome="ok", source="test") == 1
     assert value("rasd_articles_total", stage="clean", outcome="ok", source="other") == 0
+
+
+class FatalError(Exception):
+    """What the worker's fatal exit becomes in these tests (it crashes the agent)."""
+
+
+FATAL: list[str] = []
+
+
+def fatal(reason: str) -> NoReturn:
+    FATAL.append(reason)
+    raise FatalError(reason)
+
+
+def small_limits_app(tmp_path: Path) -> faust.App:
+    settings = Settings(
+        kafka_bootstrap="127.0.0.1:9",
+        app_id="rasd-limits",
+        data_dir=tmp_path,
+        max_content_bytes=65_536,
+        max_message_bytes=65_536,
+    )
+    return create_app(settings, Metrics.create(), seen={}, on_fatal=fatal)
+
+
+async def test_an_oversized_input_is_dead_lettered_as_a_reference_before_any_work(
+    tmp_path: Path, sent: list[dict[str, Any]]
+) -> None:
+    app = small_limits_app(tmp_path)
+    value = orjson.dumps({"content": "كلمة " * 20_000})  # about 200 KB
+    async with app.agents["clean"].test_context() as agent:
+        await agent.put(key=b"big", value=value)
+    assert topics(sent) == ["articles.dlq"]
+    letter = orjson.loads(sent[0]["value"])
+    assert letter["error_kind"] == "too_large"
+    assert letter["value_base64"] is None, "a reference, not the body"
+    assert letter["value_size"] == len(value)
+    assert letter["value_sha256"] == hashlib.sha256(value).hexdigest()
+    assert len(letter["value_preview"]) <= 500
+    assert len(sent[0]["value"]) < 16_000
+
+
+async def test_an_input_whose_events_would_be_too_large_writes_nothing_but_its_dead_letter(
+    tmp_path: Path, sent: list[dict[str, Any]]
+) -> None:
+    app = small_limits_app(tmp_path)
+    # Under the input limit, but the clean article carries content and text: twice as much.
+    content = "\n".join(["قال الوزير إن الاجتماع في القاهرة كان مثمرا جدا."] * 500)
+    value = orjson.dumps({"id": "long", "source": "t", "content": content})
+    assert 30_000 < len(value) < 65_536
+    async with app.agents["clean"].test_context() as agent:
+        await agent.put(key=b"long", value=value)
+    assert topics(sent) == ["articles.dlq"]
+    letter = orjson.loads(sent[0]["value"])
+    assert letter["error_kind"] == "too_large"
+    assert "article.clean event would be" in letter["error"]
+    assert "RASD_MAX_MESSAGE_BYTES=65536" in letter["error"]
+
+
+@pytest.mark.parametrize(
+    "content", ["\u200b\u200c\u200d\ufeff", "\x00\x01\x02\u200f\u202e", " \t\u2060\u00ad\n"]
+)
+async def test_content_of_invisible_characters_only_is_an_empty_body(
+    app: faust.App, sent: list[dict[str, Any]], content: str
+) -> None:
+    async with app.agents["clean"].test_context() as agent:
+        await agent.put(
+            key=b"x", value=orjson.dumps({"id": "x", "source": "t", "content": content})
+        )
+    assert topics(sent) == ["articles.dlq"]
+    assert orjson.loads(sent[0]["value"])["error_kind"] == "empty_body"
+
+
+@pytest.fixture
+def failing_sends(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Sends that are recorded, and fail (as when Kafka is gone) from the third one on, or for
+    every dead letter."""
+    records: list[dict[str, Any]] = []
+
+    async def record(self: faust.TopicT, **kwargs: Any) -> asyncio.Future[None]:
+        name = self.get_topic_name()
+        records.append({"topic": name, **kwargs})
+        delivered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if len(records) >= 3 or name == "articles.dlq":
+            delivered.set_exception(ConnectionError("Kafka is gone"))
+        else:
+            delivered.set_result(None)
+        return delivered
+
+    monkeypatch.setattr("faust.topics.Topic.send", record)
+    return records
+
+
+async def test_a_send_error_after_part_of_the_fan_out_stops_the_worker_not_a_dead_letter(
+    tmp_path: Path, failing_sends: list[dict[str, Any]]
+) -> None:
+    settings = Settings(kafka_bootstrap="127.0.0.1:9", app_id="rasd-fanout", data_dir=tmp_path)
+    app = create_app(settings, Metrics.create(), seen={}, on_fatal=fatal)
+    raw = {"id": "a1", "source": "t", "content": SEED_004.read_text("utf-8")}
+    async with app.agents["clean"].test_context() as agent:
+        await agent.put(key=b"a1", value=orjson.dumps(raw))
+    clean_value = failing_sends[0]["value"]
+    failing_sends.clear()
+    FATAL.clear()
+    with pytest.raises(FatalError):
+        async with app.agents["extract"].test_context() as agent:
+            await agent.put(key=b"a1", value=clean_value)
+    [reason] = FATAL
+    assert reason.startswith("could not write the outcome of articles.clean[0]@0 to ")
+    assert "The worker stops without committing that offset" in reason
+    assert "articles.dlq" not in topics(failing_sends), "partly delivered: never dead-lettered"
+
+
+async def test_a_failed_dead_letter_stops_the_worker_instead_of_skipping_the_input(
+    tmp_path: Path, failing_sends: list[dict[str, Any]]
+) -> None:
+    settings = Settings(kafka_bootstrap="127.0.0.1:9", app_id="rasd-dlq", data_dir=tmp_path)
+    app = create_app(settings, Metrics.create(), seen={}, on_fatal=fatal)
+    FATAL.clear()
+    with pytest.raises(FatalError):
+        async with app.agents["clean"].test_context() as agent:
+            await agent.put(key=b"bad", value=b"\xff not utf-8")
+    [reason] = FATAL
+    assert "@0 to articles.dlq: ConnectionError: Kafka is gone" in reason
+
+
+async def test_a_re_delivered_input_gives_identical_events_with_identical_ids(
+    app: faust.App, sent: list[dict[str, Any]]
+) -> None:
+    raw = orjson.dumps({"id": "a1", "source": "t", "content": SEED_004.read_text("utf-8")})
+    for _ in range(2):  # the second time re-delivered after a crash: same offsets
+        async with app.agents["clean"].test_context() as agent:
+            await agent.put(key=b"a1", value=raw)
+            await agent.put(key=b"bad", value=b"\xff")
+    first, _, letter, again, _, letter_again = sent
+    assert letter["topic"] == letter_again["topic"] == "articles.dlq"
+    assert first["value"] == again["value"]
+    assert read_headers(first["headers"])["ce_id"] == read_headers(again["headers"])["ce_id"]
+    assert (
+        read_headers(letter["headers"])["ce_id"] == read_headers(letter_again["headers"])["ce_id"]
+    )
+    async with app.agents["extract"].test_context() as agent:
+        await agent.put(key=b"a1", value=first["value"])
+        await agent.put(key=b"a1", value=first["value"])
+    enriched = [s for s in sent if s["topic"] == "articles.enriched"]
+    assert enriched[0]["value"] == enriched[1]["value"]
+    ids = [read_headers(s["headers"])["ce_id"] for s in enriched]
+    assert ids[0] == ids[1]

@@ -101,3 +101,18 @@ def test_dead_letter_keeps_the_original_bytes() -> None:
     )
     assert base64.b64decode(letter.value_base64) == b"\xff\x00"
     jsonschema.validate(orjson.loads(encode(letter)), schema("deadletter"))
+
+
+def test_the_same_input_gives_identical_events_and_ids(
+    article_factory: Callable[..., RawArticle],
+) -> None:
+    """A re-delivered article (at-least-once) is re-processed into the very same events."""
+    from services.contracts.cloudevents import make_headers, read_headers
+
+    raw = article_factory(content=(REPO / "seeds" / "000_5576086d5ce9dbd0.txt").read_text("utf-8"))
+    first, again = encode(clean_article(raw)), encode(clean_article(raw))
+    assert first == again
+    enriched = [encode(enrich_article(clean_article(raw)).article) for _ in range(2)]
+    assert enriched[0] == enriched[1]
+    ids = {read_headers(make_headers("article.enriched", raw.id, e))["ce_id"] for e in enriched}
+    assert len(ids) == 1

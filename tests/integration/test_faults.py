@@ -1,0 +1,98 @@
+"""Faults on a real Kafka: inputs too large to process or to write, invisible content, a limit
+the broker would refuse. Nothing is lost and nothing is stuck: each input ends on an output topic
+or as a dead letter with its reason, and the input after them is processed."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+
+import orjson
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from services.consumer.reader import Received, collect
+from services.localkafka import REPO
+from tests.integration.conftest import RunningPipeline, fresh_settings
+
+pytestmark = pytest.mark.integration
+
+LINE = "قال الوزير إن الاجتماع في القاهرة كان مثمرا جدا، وأضاف أن المحادثات ستستمر."
+
+
+def article(article_id: str, lines: int) -> bytes:
+    content = "\n".join(f"{LINE} {i}" for i in range(lines))
+    return orjson.dumps({"id": article_id, "source": "faults", "content": content})
+
+
+async def test_inputs_too_large_to_process_or_to_write_are_dead_lettered_not_lost(
+    pipeline: RunningPipeline,
+) -> None:
+    s = pipeline.settings
+    over_input = orjson.dumps({"id": "over-input", "content": "كلمة " * 114_000})  # > 1 MB
+    inputs = {
+        "over-input": over_input,  # over RASD_MAX_CONTENT_BYTES: never decoded
+        "clean-too-large": article("clean-too-large", 4_000),  # 570 KB in, 1.4 MB clean event
+        "enriched-too-large": article("enriched-too-large", 1_000),  # 1.1 MB enriched event
+        "invisible": orjson.dumps({"id": "invisible", "content": "\u200b\u200c\x00\u2060\ufeff"}),
+        "after": article("after", 3),
+    }
+    producer = AIOKafkaProducer(bootstrap_servers=s.kafka_bootstrap, max_request_size=1_048_000)
+    await producer.start()
+    try:
+        for key, value in inputs.items():
+            # One partition: the good article comes after every bad one.
+            await producer.send_and_wait(s.topic_raw, value=value, key=key.encode(), partition=0)
+    finally:
+        await producer.stop()
+
+    def done(events: list[Received]) -> bool:
+        return {e.key for e in events} >= set(inputs)
+
+    events = await collect(
+        s.kafka_bootstrap, [s.topic_dlq, s.topic_enriched], done=done, within=180
+    )
+    letters = {e.key: e.json() for e in events if e.topic == s.topic_dlq}
+    enriched = {e.key for e in events if e.topic == s.topic_enriched}
+    assert enriched == {"after"}, pipeline.worker.log_tail()
+    assert set(letters) == set(inputs) - {"after"}
+    expected = {
+        "over-input": ("too_large", "clean"),
+        "clean-too-large": ("too_large", "clean"),
+        "enriched-too-large": ("too_large", "extract"),
+        "invisible": ("empty_body", "clean"),
+    }
+    assert {k: (v["error_kind"], v["stage"]) for k, v in letters.items()} == expected
+    reference = letters["over-input"]
+    assert reference["value_base64"] is None
+    assert reference["value_size"] == len(over_input)
+    assert reference["value_sha256"] == hashlib.sha256(over_input).hexdigest()
+    assert reference["topic"] == s.topic_raw
+    assert reference["partition"] == 0
+    assert "RASD_MAX_CONTENT_BYTES=1000000" in reference["error"]
+    assert "article.clean event would be" in letters["clean-too-large"]["error"]
+    assert "article.enriched event would be" in letters["enriched-too-large"]["error"]
+    assert letters["enriched-too-large"]["topic"] == s.topic_clean
+    assert letters["enriched-too-large"]["value_base64"], "a clean event fits: its bytes are kept"
+
+
+def test_a_worker_refuses_to_start_with_a_limit_the_broker_would_refuse(
+    kafka_bootstrap: str,
+) -> None:
+    s = fresh_settings(kafka_bootstrap)
+    env = {f"RASD_{k.upper()}": str(v) for k, v in s.model_dump(mode="json").items()}
+    env["RASD_MAX_MESSAGE_BYTES"] = "5000000"
+    done = subprocess.run(
+        [sys.executable, "-m", "services.cli", "worker"],
+        env={"PATH": "/usr/bin:/bin", **env},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "RASD_MAX_MESSAGE_BYTES=5000000 is larger than what Kafka at" in done.stderr
+    assert f"{s.topic_dlq} 1048588" in done.stderr
+    assert "lower RASD_MAX_MESSAGE_BYTES" in done.stderr
