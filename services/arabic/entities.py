@@ -188,9 +188,35 @@ def knowledge_base() -> KnowledgeBase:
             kb.add(alias, entry)
     for adjective in data.get("nationality_adjectives", []):
         kb.nisba.add(fold(adjective))
-    for alias, entry, trusted in package_gazetteer():
-        kb.add(alias, entry, trusted=trusted)
+    curated = set(kb.aliases.values())
+    for entry, names in _by_entry(package_gazetteer()).items():
+        target = _curated_twin(kb, curated, entry, names)
+        for alias, trusted in names:
+            kb.add(alias, target, trusted=trusted)
     return kb
+
+
+def _by_entry(
+    gazetteer: Sequence[tuple[str, KbEntry, bool]],
+) -> dict[KbEntry, list[tuple[str, bool]]]:
+    out: dict[KbEntry, list[tuple[str, bool]]] = {}
+    for alias, entry, trusted in gazetteer:
+        out.setdefault(entry, []).append((alias, trusted))
+    return out
+
+
+def _curated_twin(
+    kb: KnowledgeBase, curated: set[KbEntry], entry: KbEntry, names: list[tuple[str, bool]]
+) -> KbEntry:
+    """The curated entry a package country or city is, so that every alias of one place gives
+    one id (the curated, Wikidata one): «دولة إسرائيل» and «إسرائيل» alike. A country is its twin
+    when any of its names is a curated alias; a city only when its own name is (cities share
+    spellings across countries)."""
+    candidates = [kb.lookup(alias_key(alias)) for alias, _ in names]
+    if not entry.entity_id.startswith("iso:"):
+        candidates = candidates[:1]
+    twins = {c for c in candidates if c in curated and c.type == entry.type}
+    return twins.pop() if len(twins) == 1 else entry
 
 
 @cache

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.arabic.entities import find_entities
-from services.arabic.tokenize import tokenize
+from services.arabic.entities import alias_key, find_entities
+from services.arabic.tokenize import Token, tokenize
 
 
 def entities(text: str) -> list[tuple[str, str, str]]:
@@ -109,6 +109,25 @@ def test_same_entity_same_id_across_articles() -> None:
     b = by_text("وأوضح محمد العبدالله مدير الشركة أن الأرباح زادت")
     assert a["محمد العبدالله"] == b["محمد العبدالله"]
     assert by_text("زار لبنان")["لبنان"][1] == by_text("عاد من لبنان")["لبنان"][1]
+
+
+def test_a_place_has_one_id_whichever_source_names_it() -> None:
+    """Country and city lists (iso:, geonames:) and the curated entries share one id per place."""
+    from services.arabic.entities import knowledge_base, package_gazetteer
+
+    ids = {m.entry.entity_id for m in find_entities(*_with_tokens("دولة إسرائيل ثم إسرائيل"))}
+    assert ids == {"Q801"}
+    kb = knowledge_base()
+    curated = {"Q801", "Q85", "Q30"}
+    for alias, entry, _ in package_gazetteer():
+        if entry.entity_id in ("iso:IL", "geonames:360630", "iso:US"):
+            found = kb.lookup(alias_key(alias))
+            assert found is not None
+            assert found.entity_id in curated, alias
+
+
+def _with_tokens(text: str) -> tuple[str, list[Token]]:
+    return text, tokenize(text)
 
 
 def test_nationality_adjectives_in_plural_and_feminine_are_not_entities() -> None:
