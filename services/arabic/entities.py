@@ -917,6 +917,25 @@ def _link_backwards(
     return out
 
 
+def link_to(mentions: list[EntityMention], article: list[EntityMention]) -> list[EntityMention]:
+    """Mentions of a text apart from the article (its headline) linked to the article's
+    entities: the same name takes the article's entry, and a short form the full name's
+    (headline: العبدالله; body: محمد العبدالله), so title and body give one id."""
+    same = {(alias_key(m.entry.canonical), m.entry.type): m.entry for m in article}
+    names = [
+        (alias_key(m.entry.canonical), m.entry)
+        for m in article
+        if m.entry.type in ("PER", "ORG") and len(alias_key(m.entry.canonical)) > 1
+    ]
+    out = []
+    for m in mentions:
+        entry = same.get((alias_key(m.entry.canonical), m.entry.type))
+        if entry is None and m.entry.entity_id.startswith("rasd:"):
+            entry = _short_form(alias_key(m.text), m.entry.type, names)
+        out.append(EntityMention(entry, m.start, m.end, m.text) if entry is not None else m)
+    return out
+
+
 def _new_entry(surface: str, kind: str) -> KbEntry:
     canonical = " ".join(re.findall(r"\w+", surface)) or surface
     return KbEntry(slug(canonical, kind), canonical, kind)

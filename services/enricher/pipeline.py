@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from services.arabic.analyze import Extraction, clean, extract
 from services.arabic.claims import ClaimFound, PartyFound
-from services.arabic.entities import EntityMention, find_entities
+from services.arabic.entities import EntityMention, find_entities, link_to
 from services.arabic.tokenize import tokenize
 from services.contracts.events import (
     AppendedArticle,
@@ -182,7 +182,7 @@ def enrich_article(article: CleanArticle) -> Enrichment:
     """The extract stage: entities and claims of a clean article."""
     found = extract(article.text, [(s.start, s.end) for s in article.sentences])
     title = article.title or ""
-    in_title = find_entities(title, tokenize(title)) if title else []
+    in_title = link_to(find_entities(title, tokenize(title)), found.mentions) if title else []
     entities = _entities(
         article.id, [(m, True) for m in in_title] + [(m, False) for m in found.mentions]
     )

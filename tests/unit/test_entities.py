@@ -213,3 +213,17 @@ def test_a_known_place_ends_a_person_name() -> None:
     found = by_text("ودعا كوفي انان إسرائيل إلى رفع الحصار")
     assert "إسرائيل" in found
     assert not any("إسرائيل" in surface and kind == "PER" for surface, (kind, _) in found.items())
+
+
+def test_headline_mentions_take_the_ids_of_the_article_they_head() -> None:
+    from services.arabic.entities import link_to
+
+    body = "وقال محمد العبدالله مدير الشركة للصحفيين إن الأرباح زادت في القاهرة."
+    title = "العبدالله: الأرباح زادت في القاهرة"
+    in_body = find_entities(body, tokenize(body))
+    in_title = link_to(find_entities(title, tokenize(title)), in_body)
+    ids = {m.text: m.entry.entity_id for m in in_body}
+    assert {m.text: m.entry.entity_id for m in in_title} == {
+        "العبدالله": ids["محمد العبدالله"],
+        "القاهرة": ids["القاهرة"],
+    }
