@@ -85,18 +85,30 @@ def config(markdown: bool) -> None:
     help="Print each published article's id and origin (tab-separated) on stdout; the summary "
     "goes to stderr",
 )
+@click.option(
+    "--timeout",
+    "patience",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Give up when Kafka acknowledges nothing for this many seconds (the summary lists what "
+    "was not sent)",
+)
 def publish(
     paths: tuple[Path, ...],
     topic: str | None,
     source: str,
     bootstrap: str | None,
     print_ids: bool,
+    patience: float,
 ) -> None:
     """Publish .txt, .html, .json and .jsonl files (or folders of them) to articles.raw.
 
     Each article becomes one article.raw event keyed by its id, with CloudEvents headers.
-    Files that cannot be published are listed with the reason; the exit code is 1 if any were.
-    Other files found in folders are listed as skipped.
+    Files that cannot be published are listed with the reason (an article over
+    RASD_MAX_MESSAGE_BYTES is rejected as too_large and the others are still sent); when Kafka
+    stops answering the run gives up after --timeout and lists what was not sent. The exit code
+    is 1 if anything was rejected or not sent. Other files found in folders are listed as skipped.
     """
     from aiokafka.errors import KafkaError
 
@@ -107,11 +119,15 @@ def publish(
 
     settings = _settings(kafka_bootstrap=bootstrap, topic_raw=topic)
 
+    read = [0]
+
     def progress(report: PublishReport) -> None:
-        done = len(report.published) + len(report.rejected)
-        if done % 100 == 0:
+        read[0] += 1
+        if read[0] % 100 == 0:
             click.echo(
-                f"  … {len(report.published)} published, {len(report.rejected)} rejected", err=True
+                f"  … {read[0]} read, {len(report.published)} acknowledged, "
+                f"{len(report.rejected)} rejected",
+                err=True,
             )
 
     async def go() -> PublishReport:
@@ -121,6 +137,8 @@ def publish(
             bootstrap=settings.kafka_bootstrap,
             topic=settings.topic_raw,
             progress=progress,
+            max_bytes=settings.max_message_bytes,
+            patience=patience,
         )
 
     try:
@@ -131,17 +149,22 @@ def publish(
     if print_ids:
         for article_id, origin in zip(report.published, report.origins, strict=True):
             click.echo(f"{article_id}\t{origin}")
+    not_sent = f"; not sent {len(report.not_sent)}" if report.not_sent else ""
     click.echo(
         f"published {len(report.published)} article(s) to {settings.topic_raw} "
         f"at {settings.kafka_bootstrap}; rejected {len(report.rejected)}; "
-        f"skipped {len(report.skipped)}",
+        f"skipped {len(report.skipped)}{not_sent}",
         err=print_ids,
     )
     for skipped in report.skipped:
         click.echo(f"  {skipped.message}", err=True)
     for rejection in report.rejected:
         click.echo(f"  rejected [{rejection.reason}] {rejection.message}", err=True)
-    sys.exit(1 if report.rejected else 0)
+    for unsent in report.not_sent:
+        click.echo(f"  not sent {unsent.message}", err=True)
+    if report.gave_up:
+        click.echo(report.gave_up, err=True)
+    sys.exit(1 if report.rejected or report.not_sent else 0)
 
 
 @main.command()

@@ -7,13 +7,21 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
+from click.testing import CliRunner
 
+from services.cli import main
 from services.consumer.reader import Received, collect
-from services.localkafka import REPO
+from services.contracts.events import RawArticle
+from services.localkafka import REPO, start_local_kafka
+from services.producer.publish import publish
+from services.producer.readers import Accepted, Read
 from tests.integration.conftest import RunningPipeline, fresh_settings
 
 pytestmark = pytest.mark.integration
@@ -96,3 +104,48 @@ def test_a_worker_refuses_to_start_with_a_limit_the_broker_would_refuse(
     assert "RASD_MAX_MESSAGE_BYTES=5000000 is larger than what Kafka at" in done.stderr
     assert f"{s.topic_dlq} 1048588" in done.stderr
     assert "lower RASD_MAX_MESSAGE_BYTES" in done.stderr
+
+
+def test_publish_rejects_one_oversized_file_and_sends_the_files_after_it(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "a.txt").write_text(f"{LINE}\n{LINE}", "utf-8")
+    (folder / "b_huge.txt").write_text("كلمة " * 250_000, "utf-8")  # 2.2 MB
+    (folder / "c.txt").write_text(f"{LINE} ج\n{LINE}", "utf-8")
+    topic = f"publish.{uuid.uuid4().hex[:8]}"
+    result = CliRunner().invoke(
+        main, ["publish", str(folder), "--topic", topic, "--bootstrap", kafka_bootstrap]
+    )
+    assert result.exit_code == 1, result.output
+    assert "published 2 article(s)" in result.stdout
+    assert "rejected 1" in result.stdout
+    assert f"rejected [too_large] {folder / 'b_huge.txt'}: the article is" in result.stderr
+    assert "split it into smaller articles" in result.stderr
+
+
+async def test_publish_gives_up_when_the_broker_dies_and_says_what_was_not_sent(
+    tmp_path: Path,
+) -> None:
+    kafka = start_local_kafka()
+    try:
+        topic = "dies.raw"
+        reads: list[Read] = [
+            Accepted(f"file-{i}.txt", RawArticle(id=f"a{i}", source="t", content=f"{LINE} {i}"))
+            for i in range(6)
+        ]
+
+        def feed() -> Iterator[Read]:
+            yield from reads[:3]
+            kafka.stop()  # the broker dies mid-run
+            yield from reads[3:]
+
+        report = await publish(feed(), bootstrap=kafka.bootstrap, topic=topic, patience=5.0)
+    finally:
+        kafka.stop()
+    assert report.gave_up is not None
+    assert "Kafka acknowledged nothing for 5 s" in report.gave_up
+    assert len(report.published) + len(report.not_sent) == 6
+    assert {r.origin for r in report.not_sent} >= {"file-3.txt", "file-4.txt", "file-5.txt"}
+    assert all(r.reason == "not_sent" for r in report.not_sent)
