@@ -64,3 +64,37 @@ def test_similarity_estimates_jaccard() -> None:
     assert similarity(signature(STORY), signature(STORY)) == 1.0
     assert similarity(signature(STORY), signature(EDITED)) >= 0.8
     assert similarity(signature(STORY), signature(OTHER)) < 0.2
+
+
+def distinct(n: int) -> str:
+    return " ".join(f"كلمة{n}x{i}" for i in range(40))
+
+
+def test_entries_past_the_horizon_are_deleted_so_the_table_stays_bounded() -> None:
+    now = [0.0]
+    table: dict[str, Any] = {}
+    idx = DuplicateIndex(table, horizon_seconds=3600, clock=lambda: now[0])
+    for n in range(50):
+        now[0] = n * 60.0  # one article a minute
+        idx.check_and_remember(f"a{n}", f"hash-{n}", distinct(n))
+    per_article = len(table) / 50
+    assert per_article > 1
+    for n in range(50, 500):  # eight hours more: the table holds about one hour of articles
+        now[0] = n * 60.0
+        idx.check_and_remember(f"a{n}", f"hash-{n}", distinct(n))
+    assert len(table) <= 72 * per_article
+    assert "h:hash-499" in table
+    assert "h:hash-0" not in table
+    assert "s:a10" not in table
+
+
+def test_a_signature_stored_before_entries_had_a_time_is_still_read_then_expired() -> None:
+    table: dict[str, Any] = {}
+    idx = DuplicateIndex(table, horizon_seconds=3600, clock=lambda: 10_000.0)
+    idx.check_and_remember("a", "hash-1", STORY)
+    table["s:a"] = table["s:a"]["sig"]  # the old format
+    dup = idx.check_and_remember("b", "hash-2", EDITED)
+    assert dup is not None
+    assert dup.of == "a"
+    assert idx.expire() == 1
+    assert "s:a" not in table
