@@ -71,8 +71,9 @@ def test_clitics_are_outside_the_span() -> None:
     found = by_text("رسالة لحماس وإسرائيل بالبيت الأبيض")
     assert set(found) == {"حماس", "إسرائيل", "البيت الأبيض"}
     text = "وأكدت ولحماس"
-    for m in find_entities(text, tokenize(text)):
-        assert text[m.start : m.end] == m.text
+    assert [(m.text, text[m.start : m.end]) for m in find_entities(text, tokenize(text))] == [
+        ("حماس", "حماس")
+    ]
 
 
 def test_name_initial_letters_that_look_like_clitics_stay() -> None:
@@ -200,13 +201,14 @@ def test_a_facility_named_after_someone_is_a_place(text: str, place: str) -> Non
 
 def test_coordinated_people_are_two_names() -> None:
     found = by_text("وسينضم الحارس فواز القرني وعبدالرحمن الغامدي إلى الفريق")
+    assert {"فواز القرني", "عبدالرحمن الغامدي"} <= set(found)
     assert not any("وعبدالرحمن" in surface for surface in found)
 
 
 def test_a_tatweel_dash_in_a_dateline_is_no_part_of_a_name() -> None:
     text = "الخرطوم ـ نيويورك ـ قال الأمين العام"
-    for mention in find_entities(text, tokenize(text)):
-        assert "ـ" not in mention.text
+    found = [m.text for m in find_entities(text, tokenize(text))]
+    assert found == ["الخرطوم", "نيويورك"]
 
 
 def test_a_known_place_ends_a_person_name() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pycrfsuite
 import pytest
 
 from services.arabic.ner import (
@@ -254,5 +255,14 @@ def test_batched_chunks_decode_like_single_sentences(tmp_path: Path) -> None:
     c = ["زار"]
     chunks = tagger.tag_chunks([*c, *a, *b], [1, 5, 3])
     assert [len(x) for x in chunks] == [1, 5, 3]
-    assert tagger.tag_chunks(a, [5]) == [tagger.tag(a)]
+    # crfsuite's own Viterbi on the same features is the independent reference. Chunks are
+    # decoded apart (no transition across a chunk end) with features of the whole text.
+    reference = pycrfsuite.Tagger()
+    reference.open(str(model))
+    words = [*c, *a, *b]
+    features = tagger.featurizer.sequence(words)
+    for chunk, start, length in zip(chunks, [0, 1, 6], [1, 5, 3], strict=True):
+        assert chunk == reference.tag(features[start : start + length])
+    assert tagger.tag(words) == reference.tag(features)
+    assert {label for chunk in chunks for label in chunk} != {"O"}  # not a trivial model
     assert tagger.tag_chunks([], []) == []
