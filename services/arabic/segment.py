@@ -363,7 +363,10 @@ def segment(
     if use_model and (_labeller_on or model is not None):
         model = model or shipped_model()
         if model is not None:
-            page = _apply_model(lines, page, model, disabled)
+            labelled = _apply_model(lines, page, model, disabled)
+            # never empty an article the rules kept: no body at all is a dead letter downstream
+            if _has_body(lines, labelled) or not _has_body(lines, page):
+                page = labelled
 
     removed = [
         Block(kind, lines[i].text, lines[i].start, lines[i].end)
@@ -384,6 +387,14 @@ def segment(
         _make_appended(lines, start, end, marker, page.labels) for start, end, marker in page.glued
     ]
     return Segmented(source, page.title, text, paragraphs, removed, appended)
+
+
+def _has_body(lines: list[_Line], page: _Page) -> bool:
+    claimed = page.claimed()
+    return any(
+        not line.is_blank and page.labels[i] is None and not claimed[i]
+        for i, line in enumerate(lines)
+    ) or bool(page.glued)
 
 
 @dataclass(slots=True)

@@ -83,3 +83,12 @@ def test_cleaning_by_the_rules_is_idempotent(page: str) -> None:
     assert "\n".join(part for part in (again.title, again.text) if part) == delivered
     assert again.removed == []
     assert again.appended == []
+
+
+@given(pages)
+def test_the_labeller_never_empties_an_article_the_rules_kept(page: str) -> None:
+    """No body at all is a dead letter downstream: the labeller may not cause one."""
+    rules = segment(page, use_model=False)
+    if rules.text or rules.appended:
+        labelled = segment(page)
+        assert labelled.text or labelled.appended
