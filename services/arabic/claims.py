@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from services.arabic.entities import EntityMention, common_words
 from services.arabic.normalize import fold
-from services.arabic.numbers import FoundQuantity
+from services.arabic.numbers import MONTHS, FoundQuantity
 from services.arabic.tokenize import Token
 
 _SPEAKER_TYPES: Final = frozenset({"PER", "ORG", "LOC"})  # countries speak too: أعلنت مصر أن
@@ -59,6 +59,9 @@ class Cues:
     not_sources: frozenset[str]  # حسب الاتفاق: folded, without ال
     speaker_nouns: frozenset[str]  # دبلوماسيين، مصادر: people or sources that can speak
     sources: dict[str, tuple[tuple[str, ...], ...]]  # first word -> phrases, longest first
+    cut_words: dict[str, frozenset[str]]  # speaker cut rule -> the words it cuts at
+    cut_priority: dict[str, int]  # speaker cut rule -> priority (lower first)
+    descriptions: dict[str, str]  # folded description noun (اللاعب، الشركة) -> PER | ORG
 
 
 @cache
@@ -103,6 +106,24 @@ def cues() -> Cues:
             fold(noun) + suffix for noun in data["sayings"] for suffix in ("ه", "ها", "هم", "هما")
         ),
         sources=_by_first_word(tuple(fold(s).split()) for s in data["sources"]),
+        cut_words={
+            name: frozenset(
+                fold(w)
+                for w in (*rule.get("words", ()), *rule.get("after_l", ()))
+                + (tuple(MONTHS) if rule.get("months") else ())
+            )
+            for name, rule in data["speaker_cuts"].items()
+        }
+        | {
+            "time after demonstrative": frozenset(
+                fold(w) for w in data["speaker_cuts"]["time"]["after_demonstrative"]
+            ),
+            "time not after": frozenset(fold(w) for w in data["speaker_cuts"]["time"]["not_after"]),
+        },
+        cut_priority={name: rule["priority"] for name, rule in data["speaker_cuts"].items()},
+        descriptions={
+            fold(noun): kind for kind, nouns in data["descriptions"].items() for noun in nouns
+        },
     )
 
 
@@ -170,6 +191,7 @@ class _Sentence:
     span: tuple[int, int]
     tokens: list[Token]
     mentions: list[EntityMention]
+    article_mentions: list[EntityMention]  # every mention of the article, in order
 
 
 def find_claims(
@@ -193,6 +215,7 @@ def find_claims(
             (s_start, s_end),
             tokens[bisect_left(token_starts, s_start) : bisect_left(token_starts, s_end)],
             mentions[bisect_left(mention_starts, s_start) : bisect_left(mention_starts, s_end)],
+            mentions,
         )
         retro = _retro_attribution(sent, lexicon) if previous else None
         if retro is not None and previous is not None:
@@ -573,6 +596,8 @@ def _speaker(
         return _phrase_party(sent, region[split + 1 :], lexicon, "name"), source
     named = _phrase_party(sent, region, lexicon, "name")
     if named is not None:
+        if named.resolved_from == "title":
+            named = _description_referent(sent, named, lexicon) or named
         return named, None
     k = opening.cue
     participle = _stem(tokens[k]) in lexicon.participles
@@ -708,6 +733,9 @@ def _phrase_party(
         (t.start for t in region if t.text in _CLAUSE_BREAKS or t.folded in lexicon.sayings), hi
     )
     phrase = [t for t in words if t.end <= phrase_end]
+    cut = _speaker_cut(sent, phrase, lexicon)
+    if cut is not None:
+        phrase_end, phrase = phrase[cut].start, phrase[:cut]
     long_phrase = len(phrase) > _SHORT_TITLE_WORDS
     for n, token in enumerate(phrase[1:], start=1):
         # قال جيم ماكغراث في تغريدة / قال نائب الرئيس في كلمة: the setting is not the speaker.
@@ -719,6 +747,101 @@ def _phrase_party(
     if end <= start or len(sent.text[start:end].split()) > _MAX_TITLE_WORDS:
         return None
     return PartyFound(sent.text[start:end], start, end, None, "title" if how == "name" else how)
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerCut:
+    """A rule that ends a speaker phrase before word ``n`` of it (never before the first)."""
+
+    name: str  # as in cues.json "speaker_cuts", which holds its words and priority
+    applies: Callable[[_Sentence, list[Token], int, Cues], bool]
+
+
+def _cuts_time(sent: _Sentence, phrase: list[Token], n: int, lexicon: Cues) -> bool:
+    """الرئيس يوم الاثنين، الحكومة هذا الأسبوع، المتحدث منذ مارس; but الأمين العام is a title
+    and صحيفة اليوم a name."""
+    if phrase[n].folded in lexicon.cut_words["time"]:
+        return _stem(phrase[n - 1]) not in lexicon.cut_words["time not after"]
+    demonstrative = phrase[n].folded in ("هذا", "هذه")
+    nouns = lexicon.cut_words["time after demonstrative"]
+    return demonstrative and n + 1 < len(phrase) and phrase[n + 1].folded in nouns
+
+
+def _cuts_addressee(sent: _Sentence, phrase: list[Token], n: int, lexicon: Cues) -> bool:
+    """مسؤول في البيت الأبيض للصحيفة، مالديني لشبكة سكاي، قال مسؤول لرويترز: whom the speaker
+    told, after a glued ل (a media noun, or a named organization)."""
+    word = phrase[n].folded
+    if not word.startswith("ل") or len(word) < 3:
+        return False
+    rest = "ا" + word[1:] if word.startswith("لل") else word[1:]
+    if rest in lexicon.cut_words["addressee"]:
+        return True
+    glued = phrase[n].start + 1
+    return any(m.start == glued and m.entry.type == "ORG" for m in sent.mentions)
+
+
+def _cuts_conjoined_cue(sent: _Sentence, phrase: list[Token], n: int, lexicon: Cues) -> bool:
+    """خبير اقتصادي يعمل لدى الحكومة وطلب عدم ذكر اسمه: a second verb of the speaker."""
+    token = phrase[n]
+    return token.folded[0] in "وف" and _is_cue(token, lexicon)
+
+
+_SPEAKER_CUT_RULES: Final = (
+    SpeakerCut("time", _cuts_time),
+    SpeakerCut("addressee", _cuts_addressee),
+    SpeakerCut("conjoined_cue", _cuts_conjoined_cue),
+)
+
+
+def speaker_cuts(lexicon: Cues | None = None) -> tuple[SpeakerCut, ...]:
+    """The speaker cut rules in order of priority (cues.json)."""
+    priority = (lexicon or cues()).cut_priority
+    return tuple(sorted(_SPEAKER_CUT_RULES, key=lambda rule: priority[rule.name]))
+
+
+def _speaker_cut(sent: _Sentence, phrase: list[Token], lexicon: Cues) -> int | None:
+    """Index of the first word of ``phrase`` where a speaker cut rule ends it, or None."""
+    rules = speaker_cuts(lexicon)
+    for n in range(1, len(phrase)):
+        if any(rule.applies(sent, phrase, n, lexicon) for rule in rules):
+            return n
+    return None
+
+
+def _description_referent(sent: _Sentence, party: PartyFound, lexicon: Cues) -> PartyFound | None:
+    """اللاعب المخضرم، الشركة: a description standing for a party named earlier in the
+    article; the name it refers to, keeping the description's offsets. A PER description is
+    the last person named before it; an ORG description the last organization whose name has
+    the description's head noun (الشركة -> شركة أرامكو، المرصد -> المرصد السوري). Words after
+    the noun must be definite adjectives: a word without ال is a name the tagger missed."""
+    words = fold(party.text).split()
+    kind = lexicon.descriptions.get(words[0]) if 0 < len(words) <= _DESCRIPTION_WORDS else None
+    if kind is None or not all(w.startswith("ال") for w in words[1:]):
+        return None  # اللاعب المخضرم (a definite adjective agrees); اللاعب صلاح names him
+    head = words[0].removeprefix("ال")
+    before = sent.article_mentions[
+        : bisect_left([m.start for m in sent.article_mentions], party.start)
+    ]
+    for mention in reversed(before):
+        if mention.entry.type != kind:
+            continue
+        name = mention.entry.canonical or mention.text
+        if kind == "ORG" and not _headed_by(sent.text, mention, name, head):
+            continue
+        return PartyFound(name, party.start, party.end, mention.entry.entity_id, "pronoun")
+    return None
+
+
+_DESCRIPTION_WORDS: Final = 3
+
+
+def _headed_by(text: str, mention: EntityMention, name: str, head: str) -> bool:
+    """The organization's name has the head noun (المرصد السوري), or the word right before the
+    mention is that noun (شركة أرامكو where the tagger found أرامكو)."""
+    if head in {w.removeprefix("ال") for w in fold(name).split()}:
+        return True
+    before = fold(text[max(0, mention.start - 20) : mention.start]).split()
+    return bool(before) and _without_conjunction(before[-1]).removeprefix("ال") == head
 
 
 def _party(sent: _Sentence, mention: EntityMention, how: str) -> PartyFound:

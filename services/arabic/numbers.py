@@ -98,7 +98,7 @@ _QUALIFIERS: Final = {
     "لا يزيد عن": "at_most",
     "حتي": "at_most",
 }
-_MONTHS: Final = frozenset(
+MONTHS: Final = frozenset(
     fold(m)
     for m in (
         *("يناير", "فبراير", "مارس", "أبريل", "إبريل", "مايو", "يونيو", "يوليو", "أغسطس"),
@@ -363,9 +363,9 @@ def _word_before(folded: str, start: int, reach: int) -> str:
 
 
 def _is_date(folded: str, start: int, digits: str | None, what: str | None) -> bool:
-    if what is not None and what in _MONTHS:
+    if what is not None and what in MONTHS:
         return True
     if digits is not None and len(digits) == 4 and digits.isdigit() and 1900 <= int(digits) <= 2100:
         return True
     before = _word_before(folded, start, 12)
-    return before in _MONTHS or before in ("عام", "العام", "سنه")
+    return before in MONTHS or before in ("عام", "العام", "سنه")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.arabic.analyze import extract
-from services.arabic.claims import ClaimFound
+from services.arabic.claims import ClaimFound, speaker_cuts
 from services.arabic.tokenize import sentence_spans
 
 
@@ -384,3 +386,50 @@ def test_a_mined_participle_continues_the_speaker() -> None:
     assert second.cue == "نافيا"
     assert second.speaker is not None
     assert second.speaker.text == "جو بايدن"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("وأعلنت الحكومة هذا الأسبوع أنها لن ترفع الأسعار.", "الحكومة"),
+        ("وقال المتحدث باسم الجيش يوم الاثنين إن القوات انسحبت.", "المتحدث باسم الجيش"),
+        ("وقال مسؤول في الوزارة للصحيفة إن الاتفاق قريب.", "مسؤول في الوزارة"),
+        ("وقال مسؤول في الوزارة لرويترز إن الاتفاق قريب.", "مسؤول في الوزارة"),
+        (
+            "وقال خبير اقتصادي يعمل لدى الحكومة وطلب عدم ذكر اسمه إن السعر سيرتفع.",
+            "خبير اقتصادي يعمل لدى الحكومة",
+        ),
+    ],
+)
+def test_time_words_addressees_and_a_second_verb_are_not_part_of_the_speaker(
+    text: str, speaker: str
+) -> None:
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == speaker
+
+
+def test_a_title_adjective_that_looks_like_a_time_word_stays_in_the_speaker() -> None:
+    [claim] = claims("وقال الأمين العام للحزب إن الانتخابات ستجرى في موعدها.")
+    assert claim.speaker is not None
+    assert claim.speaker.text == "الأمين العام للحزب"
+
+
+def test_speaker_cut_rules_are_named_and_ordered_by_priority() -> None:
+    assert [rule.name for rule in speaker_cuts()] == ["time", "addressee", "conjoined_cue"]
+
+
+def test_an_organization_described_by_its_head_noun_is_the_one_named_earlier() -> None:
+    text = "وقعت شركة أرامكو السعودية عقدا جديدا مع الحكومة. وقالت الشركة إن الإنتاج سيرتفع."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert "أرامكو" in claim.speaker.text
+    assert claim.speaker.entity_id is not None
+    assert text[claim.speaker.start : claim.speaker.end] == "الشركة"  # the surface is kept
+
+
+def test_a_description_with_no_matching_organization_before_it_stays_as_written() -> None:
+    text = "وصل الوفد إلى القاهرة. وقالت الشركة إن الإنتاج سيرتفع."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "الشركة"
