@@ -239,6 +239,8 @@ def find_quantities(folded: str) -> list[FoundQuantity]:
         number_start = m.start("digits") if digits else m.start("word") if word else m.start("bare")
         if _is_date(folded, number_start, digits, what) or _is_label(folded, number_start, what):
             continue
+        if digits is not None and _inside(_SCORE_OR_TIME, folded, number_start):
+            continue  # فاز 2-1، الساعة 20:10: a score or a clock time counts nothing
         if word in ("عشر", "عشره") and _after_definite(folded, number_start):
             continue  # القرن التاسع عشر: part of an ordinal
         if (word is not None or bare is not None) and scale is None and what is None:
@@ -329,7 +331,17 @@ def _quantity_matches(folded: str) -> Iterator[re.Match[str]]:
 
 _NAMING_WORDS: Final = frozenset(
     {"ال", "رقم", "الرقم", "برقم", "الساعه", "ساعه", "القرار", "قرار", "الماده", "البند"}
+    | {"الدقيقه", "بالدقيقه", "د"}  # match minutes: في الدقيقة 45، (د 90)
 )
+# A score or a clock time: two small numbers joined by a dash or colon (فاز 2-1، 3 - 0، 20:10).
+# A range with a scale (3-4 آلاف جندي) is a quantity.
+_SCORE_OR_TIME = re.compile(
+    rf"(?<![\d.,])\d{{1,2}}\s*[-–:]\s*\d{{1,2}}(?![\d.,%])(?!\s*(?:{_SCALE})(?![^\W\d_]))"
+)
+# A date written with slashes (27/7/2015، 1436/10/12) or an archive line's بتاريخ.
+_SLASH_DATE = re.compile(r"\d{1,4}/\d{1,2}(?:/\d{1,4})?")
+_DATE_WORDS: Final = frozenset({"عام", "العام", "سنه", "بتاريخ", "تاريخ", "التاريخ"})
+_HIJRI: Final = frozenset({"ه", "هـ"})
 _RESOLUTION = re.compile(r"(?<![^\W\d_])و?(?:ال)?قرار\s+(?:مجلس\s+الامن|الدولي|الاممي)\s+\Z")
 _UNIT_EXPONENT = re.compile(r"(?<![^\W\d_])(?:كم|م|سم|مم)$")  # كم2، م3
 _LIST_ITEM = re.compile(r"(?:^|\n)[ \t]*$")
@@ -363,9 +375,27 @@ def _word_before(folded: str, start: int, reach: int) -> str:
 
 
 def _is_date(folded: str, start: int, digits: str | None, what: str | None) -> bool:
+    """Dates and years: a month after the number or before it, a year (Gregorian, or Hijri
+    with هـ), a date written with slashes, a number after عام or بتاريخ (archive lines: العدد
+    الصادر بتاريخ 12 ...)."""
     if what is not None and what in MONTHS:
         return True
-    if digits is not None and len(digits) == 4 and digits.isdigit() and 1900 <= int(digits) <= 2100:
+    if digits is not None and len(digits) == 4 and digits.isdigit():
+        year = int(digits)
+        if 1900 <= year <= 2100 or (1300 <= year <= 1500 and _hijri_after(folded, start + 4)):
+            return True
+    if digits is not None and _inside(_SLASH_DATE, folded, start):
         return True
     before = _word_before(folded, start, 12)
-    return before in MONTHS or before in ("عام", "العام", "سنه")
+    return before in MONTHS or before in _DATE_WORDS
+
+
+def _hijri_after(folded: str, end: int) -> bool:
+    after = folded[end : end + 3].lstrip()
+    return after[:1] in _HIJRI and not after[1:2].isalpha()
+
+
+def _inside(pattern: re.Pattern[str], folded: str, start: int) -> bool:
+    """Whether a match of ``pattern`` near ``start`` covers it."""
+    lo = max(0, start - 8)
+    return any(m.start() <= start < m.end() for m in pattern.finditer(folded, lo, start + 12))

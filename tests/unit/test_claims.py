@@ -433,3 +433,7 @@ def test_a_description_with_no_matching_organization_before_it_stays_as_written(
     [claim] = claims(text)
     assert claim.speaker is not None
     assert claim.speaker.text == "الشركة"
+
+
+def test_a_match_report_makes_no_numeric_claim() -> None:
+    assert claims("وفاز الهلال على النصر 2-1 بهدف سجله المهاجم في الدقيقة 90.") == []

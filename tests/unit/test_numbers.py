@@ -181,3 +181,23 @@ def test_the_anchored_scan_finds_what_a_full_scan_finds(text: str) -> None:
     full = [(m.start(), m.end()) for m in _QUANTITY.finditer(folded)]
     anchored = [(m.start(), m.end()) for m in _quantity_matches(folded)]
     assert anchored == [span for span in full if span[1] > span[0]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "فاز الفريق 2-1 على منافسه",
+        "انتهت المباراة بنتيجة 3 - 0",
+        "سجل المهاجم في الدقيقة 45 من اللقاء",
+        "وعند الساعة 20:10 ت غ أغلقت البورصة",
+        "نشر في العدد الصادر بتاريخ 27/7/2015",
+        "نشرت في 1436/10/12",
+        "أقيمت خلال العام الهجري 1436هـ",
+    ],
+)
+def test_scores_match_minutes_clock_times_and_dates_are_not_quantities(text: str) -> None:
+    assert quantities_in(text) == []
+
+
+def test_a_range_with_a_scale_is_still_a_quantity() -> None:
+    assert 4000 in [q.value for q in quantities_in("انتشر 3-4 آلاف جندي في المدينة")]
