@@ -76,6 +76,9 @@ def cues() -> Cues:
         stem = lemma[:-1] if lemma.endswith(("ي", "ا")) else lemma  # نفى -> نفت, دعا -> دعت
         for form in (lemma, stem + "ت", stem + "وا", lemma + "ا", *map(fold, spec["present"])):
             lemma_of.setdefault(form, lemma)
+            if len(form) == 2:  # وحث، فحض: too short for the conjunction stripping of _stem
+                lemma_of.setdefault("و" + form, lemma)
+                lemma_of.setdefault("ف" + form, lemma)
     participle_lemmas = {fold(k): fold(v) for k, v in data["participle_lemmas"].items()}
     participle_forms: dict[str, str] = {}  # any participle form -> its masculine singular
     for masculine in map(fold, data["participles"]):

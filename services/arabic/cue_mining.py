@@ -10,7 +10,11 @@ quote):
   is counted as the particle the cue governs;
 - **adjacent complementizer**: ``يعتقد أن``، ``مؤكدا أن``، ``لا تستبعد أن``: the word right
   before it, when that word opens its clause or follows a negation or particle (لا، لم، قد);
-- **colon**: ``وقال الوزير:``: the first word of a short clause that ends with a colon.
+- **colon**: ``وقال الوزير:``: the first word of a short clause that ends with a colon;
+- **governed particle**: ``ونددت الخارجية بالهجوم``، ``وحذر الوزير من``: the clause's first
+  word when a particle (على، إلى، عن، من) or a ب-word (بالهجوم) follows its subject; counted
+  apart (``governed``), since particles follow many verbs that claim nothing, and listed with
+  the particle seen most.
 
 Words are ranked by how often they open a claim that way, together with how often they occur
 at all (a cue opens claims a good share of its uses; a noun such as «الوزير» opens none). The
@@ -51,6 +55,7 @@ _COMPLEMENTIZERS: Final = frozenset(
     {"ان", "انه", "انها", "انهم", "انهما", "انني", "اننا", "بان", "بانه", "بانها", "بانهم"}
 )
 _PARTICLES: Final = frozenset({"الي", "علي", "عن", "من", "في"})
+_GOVERNED: Final = frozenset({"الي", "علي", "عن", "من"})
 _LEADING_PARTICLES: Final = frozenset({"لا", "ولا", "لم", "ولم", "لن", "قد", "وقد", "كما"})
 _MAX_SUBJECT_WORDS: Final = 6
 _MAX_COLON_CLAUSE: Final = 6
@@ -70,6 +75,7 @@ class CueCounts:
     colon: Counter[str] = field(default_factory=Counter)
     particles: dict[str, Counter[str]] = field(default_factory=dict)
     subject_heads: Counter[str] = field(default_factory=Counter)
+    governed: dict[str, Counter[str]] = field(default_factory=dict)  # word -> particle counts
     occurrences: Counter[str] = field(default_factory=Counter)
     articles: int = 0
 
@@ -93,6 +99,9 @@ def count_text(text: str, counts: CueCounts) -> None:
     for words, ending in _clauses(fold(text)):
         bare = [_bare(w) for w in words]
         counts.occurrences.update(bare)
+        particle = _governed_particle(words)
+        if particle is not None:
+            counts.governed.setdefault(bare[0], Counter())[particle] += 1
         if ending == ":" and len(words) <= _MAX_COLON_CLAUSE:
             counts.colon[bare[0]] += 1
         for j, word in enumerate(words):
@@ -109,6 +118,18 @@ def count_text(text: str, counts: CueCounts) -> None:
                 if particle:
                     counts.particles.setdefault(bare[0], Counter())[particle] += 1
             break  # one complementizer per clause: the first opens the claim
+
+
+def _governed_particle(words: list[str]) -> str | None:
+    """The particle (or ب of a ب-word) after the clause's first word and its subject."""
+    for word in words[2 : 2 + _MAX_SUBJECT_WORDS - 1]:
+        if word in _GOVERNED:
+            return word
+        if word.startswith("بال"):
+            return "ب"
+        if word in _COMPLEMENTIZERS:
+            return None
+    return None
 
 
 def read_corpus(path: Path, limit: int | None = None) -> Iterator[str]:
@@ -140,17 +161,27 @@ class Candidate:
     share: float  # opens / occurrences
     particle: str  # the particle it most often governs before أن, or ""
     subject_head: int  # times it starts the subject of a cue
+    governed: int  # times its subject is followed by a particle or a ب-word
+    governed_particle: str  # the particle seen most there
 
 
 def ranked(counts: CueCounts, *, at_least: int = 20) -> list[Candidate]:
-    """Words that open claims at least ``at_least`` times, most frequent first."""
+    """Words that open claims at least ``at_least`` times, most frequent first; then words
+    whose subject is followed by a governed particle at least ``at_least`` times and in a
+    fifth of their uses (ندد X ب، تعهد X ب)."""
     found = []
-    for word in set(counts.with_subject) | set(counts.adjacent) | set(counts.colon):
+    words = set(counts.with_subject) | set(counts.adjacent) | set(counts.colon)
+    for word in words | set(counts.governed):
         opens = counts.with_subject[word] + counts.adjacent[word] + counts.colon[word]
-        if opens < at_least:
+        governed_total = sum(counts.governed.get(word, Counter()).values())
+        by_particle = governed_total >= at_least and (
+            governed_total * 5 >= counts.occurrences[word]
+        )
+        if opens < at_least and not by_particle:
             continue
         particles = counts.particles.get(word, Counter()).most_common(1)
         particle = particles[0][0] if particles and particles[0][1] * 4 >= opens else ""
+        governed = counts.governed.get(word, Counter())
         found.append(
             Candidate(
                 word,
@@ -161,9 +192,11 @@ def ranked(counts: CueCounts, *, at_least: int = 20) -> list[Candidate]:
                 round(opens / max(1, counts.occurrences[word]), 3),
                 particle,
                 counts.subject_heads[word],
+                sum(governed.values()),
+                governed.most_common(1)[0][0] if governed else "",
             )
         )
-    return sorted(found, key=lambda c: (-c.opens, c.word))
+    return sorted(found, key=lambda c: (-max(c.opens, c.governed), c.word))
 
 
 def subject_nouns(counts: CueCounts, *, at_least: int = 20) -> list[tuple[str, int]]:
@@ -180,6 +213,8 @@ _CANDIDATE_COLUMNS: Final = (
     "share",
     "particle",
     "subject_head",
+    "governed",
+    "governed_particle",
 )
 
 

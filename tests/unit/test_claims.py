@@ -437,3 +437,16 @@ def test_a_description_with_no_matching_organization_before_it_stays_as_written(
 
 def test_a_match_report_makes_no_numeric_claim() -> None:
     assert claims("وفاز الهلال على النصر 2-1 بهدف سجله المهاجم في الدقيقة 90.") == []
+
+
+def test_a_condemnation_opens_its_content_at_the_governed_ba() -> None:
+    text = "ونددت وزارة الخارجية بالهجوم على السفارة."
+    [claim] = claims(text)
+    assert content(text, claim) == "بالهجوم على السفارة"
+
+
+def test_a_two_letter_cue_keeps_its_conjunction() -> None:
+    text = "وحث الوزير على ضبط النفس."
+    [claim] = claims(text)
+    assert claim.cue == "وحث"
+    assert content(text, claim) == "ضبط النفس"

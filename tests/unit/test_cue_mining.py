@@ -102,3 +102,16 @@ def test_a_review_with_an_unknown_flag_is_refused(tmp_path) -> None:  # type: ig
     path.write_text("word\tdecision\tlemma\tgoverns\tflags\tnote\nقال\tverb\tقال\t\tloud\t\n")
     with pytest.raises(ValueError, match="unknown decision or flag"):
         cue_mining.read_review(path)
+
+
+def test_a_particle_or_ba_word_after_the_subject_is_counted_as_governed() -> None:
+    counts = counted("ونددت وزارة الخارجية بالهجوم.", "وحذر الوزير من التصعيد.")
+    assert counts.governed["نددت"]["ب"] == 1
+    assert counts.governed["حذر"]["من"] == 1
+    assert "نددت" not in counts.with_subject  # no أن: counted apart
+
+
+def test_verbs_of_a_governed_particle_are_candidates_too() -> None:
+    counts = counted(*["ونددت الوزارة بالهجوم."] * 3)
+    [candidate] = ranked(counts, at_least=3)
+    assert (candidate.word, candidate.governed, candidate.governed_particle) == ("نددت", 3, "ب")
