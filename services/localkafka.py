@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
 import socket
 import subprocess
 from dataclasses import dataclass
@@ -30,12 +32,12 @@ class LocalKafka:
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def _run(self, command: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    def _run(self, command: str, timeout: float, *args: str) -> subprocess.CompletedProcess[str]:
         if not SCRIPT.is_file():
             raise LocalKafkaError(f"{SCRIPT} is missing: run from a Rasd checkout")
         env = {**os.environ, "RASD_KAFKA_PORT": str(self.port)}
         return subprocess.run(
-            ["bash", str(SCRIPT), command],
+            ["bash", str(SCRIPT), command, *args],
             env=env,
             capture_output=True,
             text=True,
@@ -55,8 +57,9 @@ class LocalKafka:
             )
         return self
 
-    def stop(self) -> None:
-        self._run("stop", 120)
+    def stop(self, keep: bool = False) -> None:
+        """Stop the broker; ``keep`` keeps its data for the next ``start`` (a restart)."""
+        self._run("stop", 120, *(["--keep"] if keep else []))
 
     def running(self) -> bool:
         """Whether ``kafka.sh`` runs a broker on this port that answers."""
@@ -73,8 +76,22 @@ def kafka_fetched() -> bool:
     return done.returncode == 0
 
 
+def broker_port() -> int:
+    """A free port below the kernel's ephemeral range (as kafka.sh's auto ports): a client
+    reconnecting to a restarted broker can never be handed it as its own local port."""
+    low = 32768
+    with contextlib.suppress(OSError, ValueError):
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(200):
+        port = random.randint(20000, max(20001, min(low, 32768) - 1))
+        with socket.socket() as s, contextlib.suppress(OSError):
+            s.bind(("127.0.0.1", port))
+            return port
+    return free_port()
+
+
 def start_local_kafka(port: int | None = None) -> LocalKafka:
-    return LocalKafka(port or free_port()).start()
+    return LocalKafka(port or broker_port()).start()
 
 
 @dataclass
@@ -89,7 +106,7 @@ class LocalWorker:
         import sys
 
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("wb")
+        log = self.log_path.open("ab")  # a restarted worker appends to the same log
         self.process = subprocess.Popen(
             [sys.executable, "-m", "services.cli", "worker"],
             env={**os.environ, **self.env},
@@ -108,6 +125,12 @@ class LocalWorker:
         except subprocess.TimeoutExpired:
             self.process.kill()
             return self.process.wait(10)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no commit (a crash)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(30)
 
     def log_tail(self, chars: int = 4000) -> str:
         try:

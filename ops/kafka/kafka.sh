@@ -36,6 +36,7 @@ CDS_ARCHIVE=$VERSION_DIR/broker-cds.jsa
 # Set by resolve_instance.
 PORT=
 DATA=
+REUSED_KEPT=0   # set by start_once when it reused a data dir kept with --keep
 
 log() { printf 'kafka.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -103,12 +104,28 @@ EOF
 
 is_auto_port() { [[ $PORT_SPEC == 0 || $PORT_SPEC == auto ]]; }
 
-# True if any TCP socket (v4 or v6, any state) uses local port $1.
+# True if a TCP socket (v4 or v6) uses local port $1. Sockets in TIME-WAIT (state 06) do not
+# count: they are closed connections the kernel remembers for a minute, and the broker (which
+# binds with SO_REUSEADDR) can listen on the port anyway, so a restart is not refused.
 port_in_use() {
   local hex
   hex=$(printf '%04X' "$1")
-  awk -v h=":$hex" 'FNR > 1 && substr($2, length($2) - 4) == h { found = 1 } END { exit !found }' \
-    /proc/net/tcp /proc/net/tcp6 2>/dev/null
+  awk -v h=":$hex" 'FNR > 1 && substr($2, length($2) - 4) == h && $4 != "06" { found = 1 }
+    END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
+# Warn about a port inside the kernel's ephemeral range (where the clients' own outgoing
+# connections get their local ports): while the broker is down a client reconnecting to it can
+# be given that very port as its local port and connect to itself, and the broker then cannot
+# bind it. Auto ports (RASD_KAFKA_PORT=auto) are always below the range.
+warn_ephemeral() {
+  local low high
+  read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || return 0
+  if (($1 >= low && $1 <= high)); then
+    log "warning: port $1 is in the ephemeral range $low-$high; a client reconnecting while the" \
+      "broker is down can take it (restart fails with 'in use'). Prefer a port below $low" \
+      "or RASD_KAFKA_PORT=auto"
+  fi
 }
 
 # Prints a currently unused port in 20000-32767 (below Linux's default ephemeral range),
@@ -327,6 +344,7 @@ start_once() {
   if [[ -f $DATA/$MARKER && $(get_val KEPT "$DATA/instance.env") == 1 &&
     -f $DATA/kraft-logs/meta.properties ]]; then
     fresh=0
+    REUSED_KEPT=1
     cport=$(get_val CONTROLLER_PORT "$DATA/instance.env")
     log "reusing kept data dir $DATA"
   fi
@@ -351,6 +369,9 @@ start_once() {
     echo "PORT=$PORT"
     echo "CONTROLLER_PORT=$cport"
     echo "KAFKA_VERSION=$KAFKA_VERSION"
+    # A kept data dir stays kept until a stop without --keep: a start that fails must not
+    # turn it into a throw-away one.
+    ((fresh)) || echo "KEPT=1"
   } >"$DATA/instance.env"
 
   if ((fresh)); then
@@ -433,6 +454,7 @@ cmd_start() {
       echo "$HOST:$PORT"
       return 0
     fi
+    warn_ephemeral "$PORT"
     port_in_use "$PORT" && die "port $PORT on this machine is already in use by another process"
   fi
   for attempt in 1 2 3; do
@@ -472,7 +494,11 @@ cmd_start() {
     fi
     if ((rc == 2 && attempt < 3)); then
       log "port clash (attempt $attempt); retrying with a different port"
-      [[ -f $DATA/$MARKER && -z ${RASD_KAFKA_DATA:-} ]] && rm -rf "$DATA"
+      # Only a data dir this attempt created is thrown away, never one kept with --keep.
+      if ((!REUSED_KEPT)) && [[ -f $DATA/$MARKER && -z ${RASD_KAFKA_DATA:-} ]]; then
+        rm -rf "$DATA"
+      fi
+      REUSED_KEPT=0
       continue
     fi
     ((rc == 2)) && show_failure_logs "$DATA/logs/broker.out" "$DATA/logs/server.log"

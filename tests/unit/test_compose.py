@@ -139,3 +139,12 @@ def test_images_are_pinned_health_checked_and_kafka_keeps_its_data() -> None:
     worker = services()["worker"]
     assert "ports" not in worker, "a fixed host port would stop --scale worker=N"
     assert "container_name" not in worker
+
+
+def test_host_ports_are_published_on_loopback_unless_rasd_bind_says_otherwise() -> None:
+    published = [
+        (name, port) for name, service in services().items() for port in service.get("ports", [])
+    ]
+    assert published, "kafka, prometheus and grafana publish ports"
+    for name, port in published:
+        assert str(port).startswith("${RASD_BIND:-127.0.0.1}:"), (name, port)
