@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,13 @@ import orjson
 
 from services.checkworthy_cli import eval_checkworthiness, train_checkworthiness
 from services.clean_cli import eval_clean, train_clean
-from services.clikafka import RasdGroup, compact_event, quiet_kafka_clients, unreachable
+from services.clikafka import (
+    RasdGroup,
+    compact_event,
+    error_text,
+    quiet_kafka_clients,
+    unreachable,
+)
 from services.clitools import gold_arguments, load_gold
 from services.localkafka import REPO
 from services.ner_cli import eval_ner, eval_ner_articles, train_group
@@ -182,21 +189,42 @@ def worker(web_port: int | None) -> None:
     )
 
     settings = _settings(web_port=web_port)
+    warm_up()  # first, so that Kafka is checked right before Faust connects
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    try:
-        with quiet_kafka_clients():
-            loop.run_until_complete(ensure_topics(settings))
-            loop.run_until_complete(check_message_limit(settings))
-            # On a fresh broker the first coordinator request creates the offsets topic;
-            # waiting for it here keeps the worker from logging that wait as "[ERROR] Group
-            # Coordinator Request failed".
-            loop.run_until_complete(wait_for_coordinator(settings))
-    except MessageLimitError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except Exception as exc:
-        raise unreachable(settings.kafka_bootstrap, exc) from exc
-    warm_up()
+
+    async def prepare() -> None:
+        await ensure_topics(settings)
+        await check_message_limit(settings)
+        # On a fresh broker the first coordinator request creates the offsets topic; waiting
+        # for it here keeps the worker from logging that wait as "[ERROR] Group Coordinator
+        # Request failed".
+        await wait_for_coordinator(settings)
+
+    # Kafka restarting (or starting with the worker) is waited for, with backoff and one line
+    # every 10 s, up to RASD_CONNECT_TIMEOUT_SECONDS.
+    deadline = time.monotonic() + settings.connect_timeout_seconds
+    delay, said = 0.5, -1e9
+    while True:
+        try:
+            with quiet_kafka_clients():
+                loop.run_until_complete(prepare())
+            break
+        except MessageLimitError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except Exception as exc:
+            if time.monotonic() + delay > deadline:
+                raise unreachable(settings.kafka_bootstrap, exc) from exc
+            if time.monotonic() - said >= 10:
+                said = time.monotonic()
+                click.echo(
+                    f"waiting for Kafka at {settings.kafka_bootstrap} ({error_text(exc)}); "
+                    f"giving up after RASD_CONNECT_TIMEOUT_SECONDS="
+                    f"{settings.connect_timeout_seconds:g}",
+                    err=True,
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
     app = create_app(settings, create_metrics(settings))
     worker = RasdWorker(
         app,
@@ -390,6 +418,82 @@ def bench(articles: int, kafka: bool, seeds: Path) -> None:
     from services.bench import run_bench
 
     run_bench(seeds, articles, with_kafka=kafka, echo=click.echo)
+
+
+@main.command()
+@click.option("--good", type=int, default=200, show_default=True, help="Good articles to send")
+@click.option("--bad", type=int, default=40, show_default=True, help="Bad inputs interleaved")
+@click.option("--rate", type=float, default=8.0, show_default=True, help="Inputs per second")
+@click.option(
+    "--kill-every",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="SIGKILL (and restart) the first worker this many seconds after it (re)started "
+    "handling input; 0: never",
+)
+@click.option(
+    "--second-worker/--no-second-worker",
+    default=True,
+    show_default=True,
+    help="A second worker joins a quarter of the way in and leaves at half",
+)
+@click.option(
+    "--broker-restart/--no-broker-restart",
+    default=True,
+    show_default=True,
+    help="Restart the broker once, a third of the way in (its data kept)",
+)
+@click.option(
+    "--exactly-once",
+    is_flag=True,
+    help="Workers in exactly_once mode; a read_committed reader must see no duplicate",
+)
+@click.option(
+    "--within",
+    type=float,
+    default=300.0,
+    show_default=True,
+    help="Hard bound on the whole run (seconds)",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the generated inputs")
+def chaos(
+    good: int,
+    bad: int,
+    rate: float,
+    kill_every: float,
+    second_worker: bool,
+    broker_restart: bool,
+    exactly_once: bool,
+    within: float,
+    seed: int,
+) -> None:
+    """Fault run on a local Kafka of its own: workers SIGKILLed, a worker joining and leaving,
+    the broker restarted, bad inputs interleaved; then prove nothing was lost.
+
+    Prints `lost=0 duplicates=… dlq=… crashes=0 max_rss=…` and details; exit code 1 when an input
+    was lost, dead-lettered for the wrong reason, re-delivered with another ce_id, a worker
+    crashed, or (--exactly-once) a duplicate was read.
+    """
+    from services.chaos import ChaosPlan, run_chaos
+
+    plan = ChaosPlan(
+        good=good,
+        bad=bad,
+        rate=rate,
+        kill_every=kill_every,
+        second_worker=second_worker,
+        broker_restart=broker_restart,
+        guarantee="exactly_once" if exactly_once else "at_least_once",
+        within=within,
+        seed=seed,
+    )
+    with quiet_kafka_clients():  # the run's own clients: the outage is planned
+        result = run_chaos(plan, echo=lambda line: click.echo(line, err=True))
+    click.echo(result.summary())
+    for line in result.details():
+        click.echo(f"  {line}")
+    sys.exit(0 if result.ok else 1)
 
 
 @main.group(name="eval")

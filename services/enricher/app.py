@@ -310,6 +310,7 @@ def create_app(
                 article.id,
                 encode(article),
                 [(INGEST_TIME_HEADER, ingest.encode())],
+                identity(article),
             )
         )
         for glued in appended_articles(article):
@@ -324,7 +325,13 @@ def create_app(
         result = enrich_article(article)
         outcome = Outcome()
         outcome.events.append(
-            Outgoing(enriched_topic, "article.enriched", article.id, encode(result.article))
+            Outgoing(
+                enriched_topic,
+                "article.enriched",
+                article.id,
+                encode(result.article),
+                identity=identity(result.article),
+            )
         )
         for entity in result.entities:
             outcome.events.append(Outgoing(entities_topic, "entity", article.id, encode(entity)))
@@ -382,6 +389,15 @@ def create_app(
         return web.json({"status": "ok", "app": settings.app_id})
 
     return app
+
+
+def identity(article: CleanArticle) -> bytes | None:
+    """What an article event's ce_id is derived from when it is marked as a duplicate: the body
+    without ``duplicate_of``, which depends on what the worker had seen before (a re-delivery
+    processed after a crash may name another first copy, or none) rather than on the input."""
+    if article.duplicate_of is None:
+        return None
+    return encode(article.model_copy(update={"duplicate_of": None}))
 
 
 def _kafka_time(message: Any) -> str:

@@ -106,6 +106,12 @@ class Settings(BaseSettings):
         description="After SIGTERM or Ctrl-C the worker exits within this even if Kafka is "
         "unreachable (uncommitted inputs are re-delivered)",
     )
+    connect_timeout_seconds: float = Field(
+        30.0,
+        ge=0,
+        description="How long `rasd worker` waits for Kafka at start-up (retrying with backoff) "
+        "before it gives up",
+    )
     send_timeout_seconds: float = Field(
         120.0,
         gt=0,

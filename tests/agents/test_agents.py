@@ -324,3 +324,26 @@ async def test_a_re_delivered_input_gives_identical_events_with_identical_ids(
     assert enriched[0]["value"] == enriched[1]["value"]
     ids = [read_headers(s["headers"])["ce_id"] for s in enriched]
     assert ids[0] == ids[1]
+
+
+async def test_a_copy_keeps_its_ce_id_whatever_the_worker_saw_before_it(
+    tmp_path: Path, sent: list[dict[str, Any]]
+) -> None:
+    """Re-processed after a crash, a copy may be marked as the duplicate of another article, or
+    of none: duplicate_of depends on history, not on the input, and is left out of the id."""
+    content = SEED_004.read_text("utf-8")
+    copy = orjson.dumps({"id": "copy", "source": "t", "content": content})
+    settings = Settings(kafka_bootstrap="127.0.0.1:9", app_id="rasd-ids", data_dir=tmp_path)
+    seen_first = create_app(settings, Metrics.create(), seen={})
+    async with seen_first.agents["clean"].test_context() as agent:
+        await agent.put(key=b"first", value=copy.replace(b'"copy"', b'"first"'))
+        await agent.put(key=b"copy", value=copy)
+    marked = [s for s in sent if s["topic"] == "articles.clean" and s["key"] == b"copy"]
+    sent.clear()
+    fresh = create_app(settings, Metrics.create(), seen={})
+    async with fresh.agents["clean"].test_context() as agent:
+        await agent.put(key=b"copy", value=copy)
+    [again] = [s for s in sent if s["topic"] == "articles.clean"]
+    assert orjson.loads(marked[0]["value"])["duplicate_of"] == "first"
+    assert orjson.loads(again["value"])["duplicate_of"] is None
+    assert read_headers(marked[0]["headers"])["ce_id"] == read_headers(again["headers"])["ce_id"]

@@ -137,7 +137,7 @@ def test_publish_without_a_broker_says_what_to_do_in_one_line(nothing_listens: s
 
 def test_worker_without_a_broker_says_what_to_do_in_one_line(nothing_listens: str) -> None:
     port = nothing_listens.rsplit(":", 1)[1]
-    line = one_line_error(rasd("worker", RASD_KAFKA_PORT=port))
+    line = one_line_error(rasd("worker", RASD_KAFKA_PORT=port, RASD_CONNECT_TIMEOUT_SECONDS="0"))
     assert f"at localhost:{port}" in line, "the worker follows RASD_KAFKA_PORT"
 
 
