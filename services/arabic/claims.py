@@ -212,7 +212,10 @@ def find_claims(
     claims: list[ClaimFound] = []
     last_speaker: PartyFound | None = None
     previous: tuple[int, int] | None = None
+    quoted_until = -1  # end of a quotation that runs on from an earlier sentence
     for s_start, s_end in sentences:
+        if s_end <= quoted_until:
+            continue  # inside a quotation already claimed (its cues belong to it)
         sent = _Sentence(
             text,
             (s_start, s_end),
@@ -236,13 +239,24 @@ def find_claims(
             ]
             continue
         previous = (s_start, s_end)
-        in_sentence = quantities[
-            bisect_left(quantity_starts, s_start) : bisect_left(quantity_starts, s_end)
-        ]
-        if all(q.weak or _is_duration(text, q) for q in in_sentence):
-            in_sentence = []  # "مدة ستة أسابيع" or "دورتين" alone makes no numeric claim
+        in_sentence = _countable(
+            text,
+            quantities[bisect_left(quantity_starts, s_start) : bisect_left(quantity_starts, s_end)],
+        )
         found, last_speaker = _statements(sent, lexicon, last_speaker, where)
         found = found or _sourced(sent, where, lexicon)
+        if found and found[-1].cue is not None:
+            run_on = _quotation_end(text, found[-1], s_end, sentences)
+            if run_on is not None:
+                # "نجلس هنا ... الأرقام. لا تستطيع ... العاصفة": one quotation, one claim
+                quoted_until = run_on
+                found[-1] = replace(found[-1], content_end=_trim(text, s_start, run_on)[1])
+                in_sentence = _countable(
+                    text,
+                    quantities[
+                        bisect_left(quantity_starts, s_start) : bisect_left(quantity_starts, run_on)
+                    ],
+                )
         claimed: list[FoundQuantity] = []
         for claim in found:
             inside = [q for q in in_sentence if claim.content_start <= q.start < claim.content_end]
@@ -270,6 +284,38 @@ def find_claims(
                 )
             )
     return claims
+
+
+def _countable(text: str, quantities: list[FoundQuantity]) -> list[FoundQuantity]:
+    """The quantities, or none when all are implied, vague or durations ("مدة ستة أسابيع" or
+    "دورتين" alone makes no numeric claim)."""
+    return [] if all(q.weak or _is_duration(text, q) for q in quantities) else quantities
+
+
+# A quotation runs on over at most this many sentences after the one it opens in.
+_QUOTE_RUN_SENTENCES: Final = 4
+_CLOSER: Final = {"«": "»", "“": "”", '"': '"'}
+
+
+def _quotation_end(
+    text: str, claim: ClaimFound, s_end: int, sentences: list[tuple[int, int]]
+) -> int | None:
+    """Where a quotation opened right before ``claim``'s content and left open at the end of
+    its sentence closes, when that is in one of the next few sentences and no other quotation
+    opens first; else None."""
+    before = text[: claim.content_start].rstrip()
+    opener = before[-1:] if before else ""
+    closer = _CLOSER.get(opener)
+    if closer is None or closer in text[claim.content_start : s_end]:
+        return None
+    following = [e for s, e in sentences if s >= s_end][:_QUOTE_RUN_SENTENCES]
+    if not following:
+        return None
+    reach = following[-1]
+    at = text.find(closer, s_end, reach + 1)
+    if at < 0 or (opener != '"' and opener in text[s_end:at]):
+        return None
+    return at
 
 
 # Confidence of numeric claims with no speaker: a number in a sentence is found reliably once

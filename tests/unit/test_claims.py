@@ -450,3 +450,21 @@ def test_a_two_letter_cue_keeps_its_conjunction() -> None:
     [claim] = claims(text)
     assert claim.cue == "وحث"
     assert content(text, claim) == "ضبط النفس"
+
+
+def test_a_quotation_over_several_sentences_is_one_claim() -> None:
+    text = (
+        'وقال إسماعيل كاظمي "نجلس هنا بلا حراك. لا نستطيع إجراء صفقات، وقال لنا التجار إن '
+        'السوق متوقفة. الأفضل ألا نفعل شيئا". وارتفع الدولار 8 في المئة.'
+    )
+    statement, numeric = claims(text)
+    assert content(text, statement) == (
+        "نجلس هنا بلا حراك. لا نستطيع إجراء صفقات، وقال لنا التجار إن السوق متوقفة. "
+        "الأفضل ألا نفعل شيئا"
+    )
+    assert numeric.kind == "numeric"
+
+
+def test_a_quotation_closed_in_its_sentence_does_not_run_on() -> None:
+    text = 'وقال الوزير "لن نتراجع". وقال المتحدث إن "الحوار مستمر" مع الجميع.'
+    assert len(claims(text)) == 2
