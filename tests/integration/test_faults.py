@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,6 +85,19 @@ async def test_inputs_too_large_to_process_or_to_write_are_dead_lettered_not_los
     assert "article.enriched event would be" in letters["enriched-too-large"]["error"]
     assert letters["enriched-too-large"]["topic"] == s.topic_clean
     assert letters["enriched-too-large"]["value_base64"], "a clean event fits: its bytes are kept"
+
+
+def test_the_worker_serves_metrics_and_health_and_no_table_contents(
+    pipeline: RunningPipeline,
+) -> None:
+    base = f"http://127.0.0.1:{pipeline.settings.web_port}"
+    for path in ("/metrics", "/health"):
+        with urllib.request.urlopen(base + path, timeout=5) as response:
+            assert response.status == 200
+    for path in ("/table/dedup/x/", "/table/nope/x/", "/router/", "/graph/", "/stats/"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base + path, timeout=5)
+        assert refused.value.code == 404, path
 
 
 def test_a_worker_refuses_to_start_with_a_limit_the_broker_would_refuse(
