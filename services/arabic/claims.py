@@ -440,13 +440,28 @@ def _openings(sent: _Sentence, lexicon: Cues) -> list[_Opening]:
             continue  # a cue inside a quotation is part of what is quoted (وشدد على "... ويحذر")
         if _is_retrospective(tokens, k):
             continue  # its content is the previous sentence
-        at_boundary = k == 0 or tokens[k - 1].text in _CLAUSE_BREAKS or tokens[k].folded[0] in "وف"
+        at_boundary = (
+            k == 0
+            or tokens[k - 1].text in _CLAUSE_BREAKS
+            or tokens[k].folded[0] in "وف"
+            or _after_contrast(tokens, k, lexicon)
+        )
         if accepted and not at_boundary and _stem(tokens[k]) not in lexicon.participles:
             continue
         opened = _content_opening(sent, k, len(tokens), lexicon)
         if opened is not None:
             accepted.append(_Opening(k, *opened))
     return accepted
+
+
+_CONTRASTS: Final = frozenset({"الا", "غير", "بيد", "لكن"})
+
+
+def _after_contrast(tokens: list[Token], k: int, lexicon: Cues) -> bool:
+    """إلا أنهم يرون أن ...: a cue after a contrasting أن with its pronoun opens a new clause."""
+    return (
+        k >= 2 and _is_complementizer(tokens[k - 1], lexicon) and tokens[k - 2].folded in _CONTRASTS
+    )
 
 
 def _inside_quotes(tokens: list[Token]) -> list[bool]:
@@ -473,6 +488,8 @@ def _statements(
     according = _source_in(sent, where, lexicon) if openings else None
     for n, opening in enumerate(openings):
         limit = openings[n + 1].cue if n + 1 < len(openings) else len(sent.tokens)
+        if limit < len(sent.tokens) and _after_contrast(sent.tokens, limit, lexicon):
+            limit -= 2  # «...»، إلا أنهم يرون: the contrast starts the next claim's clause
         if opening.content >= limit:
             continue
         start, end = _trim(sent.text, *_content_span(sent, opening, limit))
@@ -567,6 +584,9 @@ def _content_opening(
         )
         if glued_b and token.start not in mention_starts:
             return cue_end, j, j  # يهدد بالانتقال، أوصى خبراء بالحذر
+        if _opens_after_saying(tokens, j, k, limit, lexicon):
+            # ونقل جون كيربي تأكيده على استعداد ...: the content follows the saying noun
+            return cue_end, j, j + 2 if tokens[j + 1].folded in _SAYING_PARTICLES else j + 1
         if lemma in lexicon.object_ma and token.folded == "ما" and j > k + 1:
             return cue_end, j, j  # نفى الوزير ما تردد عن زيارته
         if token.text in _OPENING_QUOTES and not strict:
@@ -581,6 +601,20 @@ def _content_opening(
     if lemma in lexicon.takes_object:
         return _object_after_speaker(sent, k, limit, lexicon)
     return None
+
+
+_SAYING_PARTICLES: Final = frozenset({"علي", "من", "الي", "عن"})
+
+
+def _opens_after_saying(tokens: list[Token], j: int, k: int, limit: int, lexicon: Cues) -> bool:
+    """A saying noun with its pronoun after the speaker (تأكيده على، تحذيرها من) followed by
+    words, not by أن/إن, a colon or a quote (those open the content themselves)."""
+    if tokens[j].folded not in lexicon.sayings or j <= k + 1 or j + 2 >= limit:
+        return False
+    following = tokens[j + 1]
+    if _is_complementizer(following, lexicon) or following.text in lexicon.openers:
+        return False
+    return following.is_word and not _is_complementizer(tokens[j + 2], lexicon)
 
 
 _NOT_CONTENT: Final = frozenset({"ذلك", "هذا", "هذه", "الخبر", "النبا"})

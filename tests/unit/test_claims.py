@@ -468,3 +468,27 @@ def test_a_quotation_over_several_sentences_is_one_claim() -> None:
 def test_a_quotation_closed_in_its_sentence_does_not_run_on() -> None:
     text = 'وقال الوزير "لن نتراجع". وقال المتحدث إن "الحوار مستمر" مع الجميع.'
     assert len(claims(text)) == 2
+
+
+def test_the_content_follows_a_saying_noun_after_the_speaker() -> None:
+    text = "ونقل جون كيربي، المتحدث باسم البيت الأبيض، تأكيده على استعداد إسرائيل للتعاون."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "جون كيربي"
+    assert content(text, claim) == "استعداد إسرائيل للتعاون"
+
+
+def test_a_saying_noun_before_inna_leaves_the_content_to_inna() -> None:
+    text = "ونقلت وكالة رويترز عن مسؤول قوله إن الاتفاق قريب."
+    [claim] = claims(text)
+    assert content(text, claim) == "الاتفاق قريب"
+
+
+def test_a_cue_after_a_contrasting_anna_opens_a_new_claim() -> None:
+    text = 'واعتبر المحللون أن "التراجع قد يستمر"، إلا أنهم يرون أن السيولة وافية.'
+    first, second = claims(text)
+    assert content(text, first).strip('"') == "التراجع قد يستمر"
+    assert second.cue == "يرون"
+    assert content(text, second) == "السيولة وافية"
+    assert second.speaker is not None
+    assert second.speaker.text == "المحللون"
