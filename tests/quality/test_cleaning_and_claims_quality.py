@@ -57,15 +57,22 @@ def test_shipped_cleaner_on_the_whole_dev_set() -> None:
 
 
 def test_claims_on_the_held_out_articles() -> None:
+    """Files 101-130: no rule was written from their errors (the cue lexicon is mined from the
+    ANT corpus, the rules developed on the other dev articles). Same numbers as ``rasd eval
+    claims GOLD --subset held-out``."""
     articles = held_out(list(read_gold(GOLD)), GOLD)
     assert len(articles) >= 25
     report = evaluate_claims(articles)
     statements = report.per_kind["statement"]
-    # measured 2026-12-02: P 0.906, R 0.706, detection F1 0.829, speaker 0.783, quantities 0.890
+    # measured 2026-12-02 (issue 12): statements P 0.909 R 0.775, detection F1 0.866 (strict
+    # span 0.501), numeric P 0.854, speaker 0.769 (strict 0.630), quantities 0.890
     assert statements.precision >= 0.89
-    assert statements.recall >= 0.69
-    assert report.detection.f1 >= 0.81
+    assert statements.recall >= 0.76
+    assert report.detection.f1 >= 0.85
+    assert report.strict.f1 >= 0.48
+    assert report.per_kind["numeric"].precision >= 0.83
     assert report.speaker.value >= 0.76
+    assert report.speaker_strict.value >= 0.61
     assert report.quantity_values.value >= 0.87
 
 
