@@ -28,19 +28,21 @@ pytestmark = pytest.mark.skipif(
 CORPUS = GOLD.parents[1] / "corpus" / "ant.jsonl.xz"
 
 
+@pytest.mark.timeout(900)
 def test_cleaning_holds_on_outlets_its_labeller_was_not_trained_on() -> None:
     """Leave one outlet out: each outlet is cleaned by a labeller trained without it.
 
-    The same training set as the shipped model's (the whole ANT corpus, 5,000 synthetic pages)
-    and the same numbers as ``rasd eval clean GOLD --folds``: about two minutes. (With 2,000
-    corpus articles and 1,500 pages body kept fell to 0.978: the labeller needs the data.)
+    A smaller training set than the shipped model's keeps this to about two minutes: stories
+    from the first 10,000 corpus articles and 3,000 synthetic pages measured body kept 0.9995,
+    boilerplate removed 90.0%; the full set (``rasd eval clean GOLD --folds``) 0.9999 and 95.7%.
+    (With 2,000 articles and 1,500 pages body kept fell to 0.978: the labeller needs the data.)
     """
     if not CORPUS.is_file():
         pytest.skip(f"corpus not found at {CORPUS}")
     from services.clean_cli import cross_outlet_report
     from services.evaluation.cleaning import FoldReport
 
-    report = cross_outlet_report(GOLD, None, CORPUS, 5000, None, 3, echo=False)
+    report = cross_outlet_report(GOLD, None, CORPUS, 3000, 10_000, 3, echo=False)
     assert isinstance(report, FoldReport)
     assert len(report.folds) >= 6
     assert report.overall.recall >= 0.995
