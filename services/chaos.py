@@ -164,6 +164,11 @@ def bad_inputs(count: int, rng: random.Random) -> list[BadInput]:
             "too_large",
             orjson.dumps({"id": f"l{n}", "content": "كلمة " * (MAX_CONTENT_BYTES // 8)}),
         ),
+        lambda n: (
+            "many_lines",
+            "too_large",
+            orjson.dumps({"id": f"m{n}", "content": "سطر\n" * 25_000}),
+        ),
         lambda n: ("random_bytes", None, rng.randbytes(rng.randint(1, 300))),
         lambda n: (
             "html_bomb",

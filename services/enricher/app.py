@@ -294,7 +294,7 @@ def create_app(
             message.value, RawArticle, max_bytes=settings.max_content_bytes, prepare=complete_raw
         )
         found["source"] = raw.source
-        article = clean_article(raw)
+        article = clean_article(raw, max_lines=settings.max_content_lines)
         outcome = Outcome()
         for block in article.removed:
             outcome.after.append(metrics.boilerplate_removed.labels(block.kind).inc)

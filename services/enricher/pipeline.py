@@ -113,8 +113,20 @@ def has_visible_text(text: str) -> bool:
     return any(unicodedata.category(c)[0] in "LN" for c in text)
 
 
-def clean_article(raw: RawArticle) -> CleanArticle:
-    """The clean stage: title and body separated from boilerplate and glued articles."""
+def clean_article(raw: RawArticle, max_lines: int | None = None) -> CleanArticle:
+    """The clean stage: title and body separated from boilerplate and glued articles.
+
+    ``max_lines`` bounds the work before it starts: cleaning time grows with the number of
+    lines (a 200,000-line text took 27 s), so a longer content is refused as ``too_large``.
+    """
+    if max_lines is not None:
+        lines = raw.content.count("\n") + 1
+        if lines > max_lines:
+            raise DeadLetterError(
+                ErrorKind.TOO_LARGE,
+                f"content has {lines} lines, over RASD_MAX_CONTENT_LINES={max_lines}; an article "
+                "has hundreds at most: check the scraper's output, or raise the limit",
+            )
     if not has_visible_text(raw.content):
         raise DeadLetterError(
             ErrorKind.EMPTY_BODY,

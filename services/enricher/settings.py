@@ -75,6 +75,12 @@ class Settings(BaseSettings):
         description="Larger raw values are not processed: dead-lettered as a reference (topic, "
         "partition, offset, size, sha256, preview), not copied; at most RASD_MAX_MESSAGE_BYTES",
     )
+    max_content_lines: int = Field(
+        20_000,
+        ge=1,
+        description="Raw contents with more lines are dead-lettered (too_large) before cleaning, "
+        "whose time grows with the line count",
+    )
     max_message_bytes: int = Field(
         1_000_000,
         ge=65_536,

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from services.contracts.events import ErrorKind, RawArticle, Stage
 from services.enricher.pipeline import (
     DeadLetterError,
+    clean_article,
     dead_letter,
     decode,
     encode,
@@ -78,3 +79,11 @@ def test_the_content_limit_cannot_exceed_the_message_limit() -> None:
 )
 def test_only_letters_and_digits_count_as_text(text: str, visible: bool) -> None:
     assert has_visible_text(text) is visible
+
+
+def test_a_content_of_too_many_lines_is_refused_before_cleaning() -> None:
+    raw = RawArticle(id="x", source="s", content="سطر\n" * 50_000)
+    with pytest.raises(DeadLetterError) as caught:
+        clean_article(raw, max_lines=20_000)
+    assert caught.value.kind is ErrorKind.TOO_LARGE
+    assert "50001 lines, over RASD_MAX_CONTENT_LINES=20000" in caught.value.message
