@@ -14,6 +14,7 @@ import click
 import orjson
 
 from services.checkworthy_cli import eval_checkworthiness, train_checkworthiness
+from services.claims_cli import eval_claims, train_cues
 from services.clean_cli import eval_clean, train_clean
 from services.clikafka import (
     RasdGroup,
@@ -22,7 +23,6 @@ from services.clikafka import (
     quiet_kafka_clients,
     unreachable,
 )
-from services.clitools import gold_arguments, load_gold
 from services.localkafka import REPO
 from services.ner_cli import eval_ner, eval_ner_articles, train_group
 
@@ -501,31 +501,17 @@ def eval_group() -> None:
     """Measure quality against gold files (format: ../shared/data/dev/README.md)."""
 
 
-# Training and evaluation commands live in services/ner_cli.py, services/clean_cli.py and
-# services/checkworthy_cli.py (heavy imports only inside commands).
+# Training and evaluation commands live in services/ner_cli.py, services/clean_cli.py,
+# services/claims_cli.py and services/checkworthy_cli.py (heavy imports only inside commands).
 main.add_command(train_group)
 train_group.add_command(train_checkworthiness)
 train_group.add_command(train_clean)
 eval_group.add_command(eval_clean)
+train_group.add_command(train_cues)
+eval_group.add_command(eval_claims)
 eval_group.add_command(eval_ner)
 eval_group.add_command(eval_ner_articles)
 eval_group.add_command(eval_checkworthiness)
-
-
-@eval_group.command(name="claims")
-@gold_arguments
-@click.option("--errors", is_flag=True, help="Also list every miss, spurious claim and mismatch")
-def eval_claims(gold: Path, articles: Path | None, errors: bool) -> None:
-    """Claim detection P/R/F1 per kind; speaker, cue and quantity accuracy on matched claims."""
-    from services.evaluation.claims import evaluate_claims, format_claims
-
-    report = evaluate_claims(load_gold(gold, articles))
-    for line in format_claims(report):
-        click.echo(line)
-    if errors:
-        click.echo(f"errors ({len(report.errors)}):")
-        for line in report.errors:
-            click.echo(f"  {line}")
 
 
 if __name__ == "__main__":
