@@ -25,7 +25,11 @@ TATWEEL = "\u0640"
 _INVISIBLE = (
     "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
     "\u2066\u2067\u2068\u2069\ufeff\u061c\u00ad"
+    "\u2060\u2061\u2062\u2063\u2064\u206a\u206b\u206c\u206d\u206e\u206f\u180e\u034f"
 )
+# Control characters carry no text either (tab and line breaks are whitespace, kept).
+_CONTROLS = "".join(chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+_C1_CONTROLS = "".join(chr(c) for c in range(0x80, 0xA0))
 # Runs that need rewriting: two or more spaces, or any other horizontal space. (Matching every
 # single space too would rewrite a page's hundreds of spaces to themselves.)
 _HORIZONTAL_SPACE = re.compile(
@@ -37,7 +41,9 @@ _HORIZONTAL_SPACE = re.compile(
 _NEEDS_COMPAT_FOLD = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefe]")
 
 # Few characters are ever removed from the surface: a regex scan beats a per-character table.
-_SURFACE_DELETE = re.compile("[" + re.escape(_INVISIBLE + TATWEEL) + "]+")
+_SURFACE_DELETE = re.compile(
+    "[" + re.escape(_INVISIBLE + TATWEEL + _CONTROLS + _C1_CONTROLS) + "]+"
+)
 
 _ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 _PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"

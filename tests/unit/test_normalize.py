@@ -12,6 +12,13 @@ def test_surface_keeps_orthography_and_drops_tatweel_and_invisibles() -> None:
     assert clean_surface("إسرائيـــل\u200f تُعدّ  مدينةً") == "إسرائيل تُعدّ مدينةً"
 
 
+def test_surface_drops_every_invisible_format_and_control_character() -> None:
+    for invisible in ("\u2060", "\u2061", "\u180e", "\u034f", "\x00", "\x07", "\x1b", "\x85"):
+        assert clean_surface(f"نص{invisible}آخر") == "نصآخر", repr(invisible)
+    assert clean_surface("سطر\tأول\nسطر") == "سطر أول\nسطر"
+    assert clean_surface("\u2060\u200b\x00") == ""
+
+
 def test_surface_folds_presentation_forms() -> None:
     assert clean_surface("\ufef7\ufee3\ufef3\ufeae") == "لأمير"  # ﻷ is لأ in one glyph
 
