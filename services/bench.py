@@ -22,7 +22,7 @@ from services.arabic.tokenize import tokenize
 from services.consumer.reader import AllEnriched, collect
 from services.contracts.events import CleanArticle, RawArticle
 from services.enricher.pipeline import clean_article, enrich_article, warm_up
-from services.enricher.settings import Settings
+from services.enricher.settings import Settings, run_settings
 from services.enricher.topics import ensure_topics
 from services.localkafka import REPO, LocalKafka, LocalWorker, free_port, start_local_kafka
 from services.producer.publish import publish
@@ -97,17 +97,7 @@ def end_to_end(articles: list[RawArticle], echo: Echo, timeout: float = 600) -> 
             kafka = start_local_kafka()
             bootstrap = kafka.bootstrap
         run = f"bench-{int(time.time())}"
-        settings = Settings(
-            kafka_bootstrap=bootstrap,
-            app_id=f"rasd-{run}",
-            topic_partitions=1,
-            topic_raw=f"{run}.raw",
-            topic_clean=f"{run}.clean",
-            topic_enriched=f"{run}.enriched",
-            topic_entities=f"{run}.entities",
-            topic_claims=f"{run}.claims",
-            topic_dlq=f"{run}.dlq",
-        )
+        settings = run_settings(run, kafka_bootstrap=bootstrap, topic_partitions=1)
         asyncio.run(ensure_topics(settings))
         env = {f"RASD_{k.upper()}": str(v) for k, v in settings.model_dump(mode="json").items()}
         env.update(

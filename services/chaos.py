@@ -29,7 +29,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from services.contracts.cloudevents import read_headers
-from services.enricher.settings import Guarantee, Settings
+from services.enricher.settings import Guarantee, run_settings
 from services.enricher.topics import ensure_topics
 from services.localkafka import REPO, LocalKafka, LocalWorker, free_port, start_local_kafka
 
@@ -233,15 +233,9 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
     run = f"chaos{uuid.uuid4().hex[:8]}"
     out = REPO / ".cache" / "chaos" / run
     out.mkdir(parents=True, exist_ok=True)
-    settings = Settings(
+    settings = run_settings(
+        run,
         kafka_bootstrap=bootstrap,
-        app_id=f"rasd-{run}",
-        topic_raw=f"{run}.raw",
-        topic_clean=f"{run}.clean",
-        topic_enriched=f"{run}.enriched",
-        topic_entities=f"{run}.entities",
-        topic_claims=f"{run}.claims",
-        topic_dlq=f"{run}.dlq",
         topic_partitions=plan.partitions,
         processing_guarantee=Guarantee(plan.guarantee),
         data_dir=out / "faust",

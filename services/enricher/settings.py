@@ -183,6 +183,15 @@ class Settings(BaseSettings):
         )
 
 
+def run_settings(run: str, **fields: object) -> Settings:
+    """Settings of one isolated run (tests, bench, chaos): app id rasd-RUN, topics RUN.raw and so
+    on, then ``fields``."""
+    topics = ("raw", "clean", "enriched", "entities", "claims", "dlq")
+    names: dict[str, object] = {"app_id": f"rasd-{run}"}
+    names.update({f"topic_{topic}": f"{run}.{topic}" for topic in topics})
+    return Settings.model_validate({**names, **fields})
+
+
 @cache
 def get_settings() -> Settings:
     return Settings()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from services.enricher.settings import Settings
+from services.enricher.settings import Settings, run_settings
 from services.localkafka import REPO, LocalKafka, LocalWorker, free_port, start_local_kafka
 
 
@@ -50,20 +50,13 @@ def fresh_settings(bootstrap: str, **overrides: object) -> Settings:
     run = f"t{uuid.uuid4().hex[:10]}"
     fields: dict[str, object] = {
         "kafka_bootstrap": bootstrap,
-        "app_id": f"rasd-{run}",
-        "topic_raw": f"{run}.raw",
-        "topic_clean": f"{run}.clean",
-        "topic_enriched": f"{run}.enriched",
-        "topic_entities": f"{run}.entities",
-        "topic_claims": f"{run}.claims",
-        "topic_dlq": f"{run}.dlq",
         "topic_partitions": 2,
         "web_port": free_port(),
         "data_dir": REPO / ".cache" / "faust-test",
         "log_level": "info",
     }
     fields.update(overrides)
-    return Settings.model_validate(fields)
+    return run_settings(run, **fields)
 
 
 def _wait_healthy(pipeline: RunningPipeline, within: float = 90) -> None:
