@@ -23,7 +23,10 @@ from typing import Any, Final
 from services.arabic.entities import EntityMention, common_words
 from services.arabic.normalize import fold
 from services.arabic.numbers import MONTHS, FoundQuantity
+from services.arabic.speakers import PartyFound, SpeakerContext, description_nouns, resolve
 from services.arabic.tokenize import Token
+
+__all__ = ["ClaimFound", "Cues", "PartyFound", "cue_lemma", "cues", "find_claims", "speaker_cuts"]
 
 _SPEAKER_TYPES: Final = frozenset({"PER", "ORG", "LOC"})  # countries speak too: أعلنت مصر أن
 _MAX_TITLE_WORDS: Final = 10
@@ -148,15 +151,6 @@ def _by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[
 
 
 @dataclass(frozen=True, slots=True)
-class PartyFound:
-    text: str
-    start: int
-    end: int
-    entity_id: str | None
-    resolved_from: str
-
-
-@dataclass(frozen=True, slots=True)
 class ClaimFound:
     kind: str
     speaker: PartyFound | None
@@ -195,6 +189,7 @@ class _Sentence:
     tokens: list[Token]
     mentions: list[EntityMention]
     article_mentions: list[EntityMention]  # every mention of the article, in order
+    sentence_starts: list[int]  # start of every sentence of the article, in order
 
 
 def find_claims(
@@ -209,6 +204,7 @@ def find_claims(
     token_starts = [t.start for t in tokens]
     mention_starts = [m.start for m in mentions]
     quantity_starts = [q.start for q in quantities]
+    sentence_starts = [s for s, _ in sentences]
     claims: list[ClaimFound] = []
     last_speaker: PartyFound | None = None
     previous: tuple[int, int] | None = None
@@ -222,6 +218,7 @@ def find_claims(
             tokens[bisect_left(token_starts, s_start) : bisect_left(token_starts, s_end)],
             mentions[bisect_left(mention_starts, s_start) : bisect_left(mention_starts, s_end)],
             mentions,
+            sentence_starts,
         )
         retro = _retro_attribution(sent, lexicon) if previous else None
         if retro is not None and previous is not None:
@@ -669,7 +666,64 @@ def _speaker(
     earlier: list[ClaimFound],
     last_speaker: PartyFound | None,
 ) -> tuple[PartyFound | None, PartyFound | None]:
-    """Speaker of the claim, and the source it was quoted through (نقلت الوكالة عن مسؤول)."""
+    """Speaker of the claim, and the source it was quoted through (نقلت الوكالة عن مسؤول).
+
+    The rules propose a speaker; ``services.arabic.speakers.resolve`` ranks it against the other
+    candidates (named parties around the cue and in earlier sentences, the last speaker, the
+    antecedent of a description) unless the rules resolver is chosen there."""
+    speaker, source = _rule_speaker(sent, opening, lexicon, earlier, last_speaker)
+    if source is not None:
+        return speaker, source  # نقلت الوكالة عن مسؤول: the rules split source and speaker
+    tokens = sent.tokens
+    cue_token = tokens[opening.cue]
+    stem = _stem(cue_token)
+    cue_word = stem if stem in lexicon.lemma_of else cue_token.folded
+    people, orgs = _description_heads()
+    context = SpeakerContext(
+        text=sent.text,
+        cue=cue_word,
+        cue_lemma=_lemma(cue_token, lexicon),
+        cue_start=cue_token.start,
+        cue_end=tokens[opening.cue_end - 1].end,
+        region_end=(
+            tokens[opening.speaker_end].start if opening.speaker_end < len(tokens) else sent.span[1]
+        ),
+        content_start=tokens[min(opening.content, len(tokens) - 1)].start,
+        sentence=sent.span,
+        sentence_starts=sent.sentence_starts,
+        mentions=sent.article_mentions,
+        rule=speaker,
+        last_speaker=last_speaker,
+        continuation=_lemma(cue_token, lexicon) in lexicon.continuation,
+        participle=stem in lexicon.participles,
+        conjoined=_is_conjoined(cue_token, lexicon),
+        earlier_in_sentence=bool(earlier),
+        person_nouns=people,
+        org_nouns=orgs,
+    )
+    return resolve(context), None
+
+
+@cache
+def _description_heads() -> tuple[frozenset[str], frozenset[str]]:
+    """Head nouns (folded, without ال) of descriptions standing for a person (roles: الرئيس،
+    الوزير; اللاعب، المخرج from speakers.json) and for an organization (الشركة، المرصد)."""
+    lexicon = cues()
+    people, orgs = description_nouns()
+    roles = {w.removeprefix("ال") for w in lexicon.roles}
+    org_heads = {w.removeprefix("ال") for w, kind in lexicon.descriptions.items() if kind == "ORG"}
+    per_heads = {w.removeprefix("ال") for w, kind in lexicon.descriptions.items() if kind == "PER"}
+    return frozenset(people | roles | per_heads), frozenset(orgs | org_heads)
+
+
+def _rule_speaker(
+    sent: _Sentence,
+    opening: _Opening,
+    lexicon: Cues,
+    earlier: list[ClaimFound],
+    last_speaker: PartyFound | None,
+) -> tuple[PartyFound | None, PartyFound | None]:
+    """The rules' speaker of the claim, and the source it was quoted through."""
     tokens = sent.tokens
     region = tokens[opening.cue_end : opening.speaker_end]
     via = lexicon.quoted_via.get(_lemma(tokens[opening.cue], lexicon))

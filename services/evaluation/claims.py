@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from services.arabic import speakers as speaker_ranking
 from services.arabic.normalize import fold, matching_form
 from services.arabic.tokenize import strip_clitics
-from services.contracts.events import Claim, RawArticle
+from services.contracts.events import Claim, CleanArticle, RawArticle
 from services.enricher.pipeline import appended_articles, clean_article, enrich_article
 from services.evaluation.gold import GoldArticle
 from services.evaluation.scores import f1, ratio
@@ -218,6 +219,33 @@ def _snippet(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def matched_claims(
+    text: str,
+    sentences: list[tuple[int, int]],
+    gold: list[dict[str, Any]],
+    predicted: list[Claim],
+) -> list[tuple[dict[str, Any], Claim | None]]:
+    """Each gold claim with the predicted claim it matches (content spans overlap, same kind
+    first, each predicted claim used once), or None."""
+    used: set[int] = set()
+    pairs: list[tuple[dict[str, Any], Claim | None]] = []
+    for g in gold:
+        span = locate(text, g["content"], sentences)
+        candidates = [
+            (i, c)
+            for i, c in enumerate(predicted)
+            if span and i not in used and _overlaps(span, (c.content_start, c.content_end))
+        ]
+        if not candidates:
+            pairs.append((g, None))
+            continue
+        candidates.sort(key=lambda ic: ic[1].kind != g["kind"])  # same kind first
+        i, claim = candidates[0]
+        used.add(i)
+        pairs.append((g, claim))
+    return pairs
+
+
 def _score_text(
     report: ClaimReport,
     label: str,
@@ -234,24 +262,14 @@ def _score_text(
     report.detection.predicted += len(predicted)
     report.strict.gold += len(gold)
     report.strict.predicted += len(predicted)
-    for claim in predicted:
-        report.per_kind[claim.kind].predicted += 1
-    used: set[int] = set()
+    for each in predicted:
+        report.per_kind[each.kind].predicted += 1
     matched_ids: set[str] = set()
-    for g in gold:
+    for g, claim in matched_claims(text, sentences, gold, predicted):
         report.per_kind[g["kind"]].gold += 1
-        span = locate(text, g["content"], sentences)
-        candidates = [
-            (i, c)
-            for i, c in enumerate(predicted)
-            if span and i not in used and _overlaps(span, (c.content_start, c.content_end))
-        ]
-        if not candidates:
+        if claim is None:
             error(f"missed {g['kind']}", f"missed {g['kind']}: {_snippet(g['content'])}")
             continue
-        candidates.sort(key=lambda ic: ic[1].kind != g["kind"])  # same kind first
-        i, claim = candidates[0]
-        used.add(i)
         matched_ids.add(claim.claim_id)
         report.detection.matched += 1
         content = text[claim.content_start : claim.content_end]
@@ -298,32 +316,96 @@ def _score_text(
             )
 
 
-def evaluate_claims(articles: Iterable[GoldArticle]) -> ClaimReport:
+def _pieces(article: GoldArticle) -> list[tuple[CleanArticle, list[dict[str, Any]]]]:
+    """The article's clean text with its gold claims, and its glued second article's."""
+    raw = RawArticle(
+        id=article.file.replace(".", "_"), source=article.outlet, content=article.text()
+    )
+    clean = clean_article(raw)
+    pieces = [(clean, article.data.get("claims", []))]
+    glued = appended_articles(clean)
+    if glued and article.data.get("appended_claims") is not None:
+        pieces.append((clean_article(glued[0]), article.data["appended_claims"]))
+    return pieces
+
+
+def evaluate_claims(
+    articles: Iterable[GoldArticle], speakers: speaker_ranking.Model | str | None = None
+) -> ClaimReport:
+    """Scores of the shipped extractor; ``speakers`` picks the speaker resolver ("rules",
+    "ranker") or a ranking model in place of the shipped one."""
     report = ClaimReport()
-    for article in articles:
-        raw = RawArticle(
-            id=article.file.replace(".", "_"), source=article.outlet, content=article.text()
-        )
-        clean = clean_article(raw)
-        pieces = [(clean, article.data.get("claims", []))]
-        glued = appended_articles(clean)
-        if glued and article.data.get("appended_claims") is not None:
-            pieces.append((clean_article(glued[0]), article.data["appended_claims"]))
-        for n, (piece, gold) in enumerate(pieces):
-            enriched = enrich_article(piece)
-            sentences = [(s.start, s.end) for s in piece.sentences]
-            label = article.file + (" (appended)" if n else "")
-            _score_text(report, label, piece.text, sentences, gold, enriched.claims)
+    if isinstance(speakers, speaker_ranking.Model):
+        scope = speaker_ranking.using(resolver="ranker", model=speakers)
+    else:
+        scope = speaker_ranking.using(resolver=speakers)
+    with scope:
+        for article in articles:
+            for n, (piece, gold) in enumerate(_pieces(article)):
+                enriched = enrich_article(piece)
+                sentences = [(s.start, s.end) for s in piece.sentences]
+                label = article.file + (" (appended)" if n else "")
+                _score_text(report, label, piece.text, sentences, gold, enriched.claims)
     return report
 
 
-def evaluate_folds(articles: Iterable[GoldArticle]) -> dict[str, ClaimReport]:
+def evaluate_folds(
+    articles: Iterable[GoldArticle],
+    speakers: Callable[[list[GoldArticle]], speaker_ranking.Model | str | None] | None = None,
+) -> dict[str, ClaimReport]:
     """One report per outlet fold (``outlet_folds``): how the numbers vary from one outlet to
-    another. The rules and the cue lexicon were not fitted on any fold, so each fold is scored
-    by the shipped extractor."""
+    another. The rules and the cue lexicon were not fitted on any fold; the speaker ranker is,
+    so ``speakers(held)`` gives the resolver or model to score a fold with (a model fitted
+    without the fold's articles: ``speaker_models_without``)."""
     from services.evaluation.cleaning import outlet_folds
 
-    return {name: evaluate_claims(held) for name, held in outlet_folds(articles).items()}
+    return {
+        name: evaluate_claims(held, speakers(held) if speakers else None)
+        for name, held in outlet_folds(articles).items()
+    }
+
+
+def speaker_groups(articles: Iterable[GoldArticle]) -> list[speaker_ranking.Group]:
+    """Training data of the speaker ranker: for every gold claim the extractor finds, the
+    candidates it considered, labelled 1 where a candidate is the gold speaker (the same words;
+    failing that, one name containing the other; "nobody" when the gold has no speaker)."""
+    groups: list[speaker_ranking.Group] = []
+    for article in articles:
+        for piece, gold in _pieces(article):
+            record: list[tuple[int, list[speaker_ranking.Candidate]]] = []
+            with speaker_ranking.using(resolver="rules", record=record):
+                enriched = enrich_article(piece)
+            by_start = dict(record)
+            sentences = [(s.start, s.end) for s in piece.sentences]
+            for g, claim in matched_claims(piece.text, sentences, gold, enriched.claims):
+                found = by_start.get(claim.content_start) if claim is not None else None
+                if not found:
+                    continue
+                texts = [c.party.text if c.party else None for c in found]
+                labels = [int(same_party_strictly(g.get("speaker"), t)) for t in texts]
+                if not any(labels):  # the lenient match closest in length to the gold's
+                    close = [
+                        abs(len(_bare(t)) - len(_bare(g.get("speaker"))))
+                        if same_party(g.get("speaker"), t)
+                        else None
+                        for t in texts
+                    ]
+                    best = min((d for d in close if d is not None), default=None)
+                    labels = [int(d is not None and d == best) for d in close]
+                groups.append(speaker_ranking.Group(article.file, article.outlet, found, labels))
+    return groups
+
+
+def speaker_models_without(
+    groups: list[speaker_ranking.Group], l2: float = speaker_ranking.DEFAULT_L2
+) -> Callable[[list[GoldArticle]], speaker_ranking.Model]:
+    """For ``evaluate_folds``: a ranker fitted on the groups of every article but the fold's."""
+
+    def fitted(held: list[GoldArticle]) -> speaker_ranking.Model:
+        files = {a.file for a in held}
+        return speaker_ranking.fit([g for g in groups if g.file not in files], l2=l2)
+
+    return fitted
 
 
 def pooled(reports: Iterable[ClaimReport]) -> ClaimReport:
