@@ -312,8 +312,9 @@ def candidates(ctx: SpeakerContext) -> list[Candidate]:
         order.append(key)
 
     rule = ctx.rule
+    rule_kind = "PHRASE"
     if rule is not None:
-        kind = _mention_type(ctx, rule) or "PHRASE"
+        kind = rule_kind = _mention_type(ctx, rule) or "PHRASE"
         feats = _position(ctx, rule.start, rule.end)
         feats["src_rule"] = 1.0
         feats["rule_" + rule.resolved_from] = 1.0
@@ -358,7 +359,15 @@ def candidates(ctx: SpeakerContext) -> list[Candidate]:
             mention.entry.entity_id,
             "name" if mention.start >= ctx.sentence[0] else "pronoun",
         )
-        add(party, mention.entry.type, _position(ctx, mention.start, mention.end))
+        feats = _position(ctx, mention.start, mention.end)
+        if rule is not None and not earlier and mention.start != rule.start:
+            if rule.start <= mention.start and mention.end <= rule.end:
+                feats["inside_rule"] = 1.0  # الأمين العام للصندوق حسن الجاسر
+                if mention.entry.type == "PER" and rule.entity_id is None:
+                    out[_key(rule, rule_kind)][2]["rule_holds_person"] = 1.0
+            elif rule.end <= mention.start < ctx.region_end:
+                feats["after_rule"] = 1.0  # محامي دانيلز، مايكل أفيناتي
+        add(party, mention.entry.type, feats)
     last = ctx.last_speaker
     if last is not None:
         kind = _mention_type(ctx, last) or "PHRASE"

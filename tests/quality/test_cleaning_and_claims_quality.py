@@ -14,7 +14,13 @@ import pytest
 
 from services.checkworthy_cli import DEFAULT_LABELS
 from services.evaluation.checkworthy import cross_validate, labelled_claims, read_labels
-from services.evaluation.claims import evaluate_claims
+from services.evaluation.claims import (
+    evaluate_claims,
+    evaluate_folds,
+    pooled,
+    speaker_groups,
+    speaker_models_without,
+)
 from services.evaluation.cleaning import evaluate_cleaning
 from services.evaluation.gold import held_out, read_gold
 
@@ -76,6 +82,23 @@ def test_claims_on_the_held_out_articles() -> None:
     assert report.speaker.value >= 0.76
     assert report.speaker_strict.value >= 0.61
     assert report.quantity_values.value >= 0.87
+
+
+def test_speaker_ranker_across_outlets_on_the_held_out_articles() -> None:
+    """Each held-out outlet's speakers ranked by weights fitted without that outlet's articles
+    (``rasd eval claims GOLD --subset held-out --folds --speakers ranker``). The ranker is not
+    the default (it ties the rules there); this floor keeps it from falling behind them."""
+    everything = list(read_gold(GOLD))
+    refit = speaker_models_without(speaker_groups(everything))
+    folds = evaluate_folds(held_out(everything, GOLD), refit)
+    report = pooled(folds.values())
+    statements = report.per_kind["statement"]
+    # measured 2026-12-02: speaker 0.773 (strict 0.630), the rules 0.773 (0.634); statements
+    # P 0.909 R 0.775 with either resolver
+    assert report.speaker.value >= 0.76
+    assert report.speaker_strict.value >= 0.61
+    assert statements.precision >= 0.89
+    assert statements.recall >= 0.76
 
 
 def test_check_worthiness_ranks_held_out_articles_claims() -> None:
