@@ -13,12 +13,16 @@ Heavy imports (crfsuite, numpy, the knowledge base) happen inside the commands.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from services.clitools import gold_arguments, load_gold
+
+F = TypeVar("F", bound=Callable[..., None])
 
 DEFAULT_DATA = Path("../shared/data/ner")
 
@@ -72,6 +76,12 @@ def train_group() -> None:
     help="Gazetteer membership features (package countries and cities)",
 )
 @click.option(
+    "--wordstats/--no-wordstats",
+    default=True,
+    show_default=True,
+    help="Corpus statistics features (resources/wordstats.tsv.gz, `rasd train wordstats`)",
+)
+@click.option(
     "--prune",
     default=0.05,
     show_default=True,
@@ -94,6 +104,7 @@ def train_ner(
     min_freq: int,
     domain_adapt: bool,
     gazetteer: bool,
+    wordstats: bool,
     prune: float,
     limit: int | None,
     include_dev: bool,
@@ -141,11 +152,11 @@ def train_ner(
     if out.suffix == ".gz":
         with tempfile.TemporaryDirectory() as scratch:
             crf = Path(scratch) / "model.crfsuite"
-            seconds = train(sentences, crf, config, gazetteer_fn, click.echo)
+            seconds = train(sentences, crf, config, gazetteer_fn, click.echo, wordstats)
             kept = write_compact(read_crfsuite(crf), out, prune)
         click.echo(f"exported {kept:,} features with |weight| >= {prune}")
     else:
-        seconds = train(sentences, out, config, gazetteer_fn, click.echo)
+        seconds = train(sentences, out, config, gazetteer_fn, click.echo, wordstats)
     vocab_path = sidecar_path(out, "_vocab.json")
     # The linker's word lists come from every corpus (never the dev split), whatever the model
     # was trained on: more first names and common words than ANERcorp alone.
@@ -158,7 +169,7 @@ def train_ner(
     _, dev = anercorp_split(data)
     if limit:
         dev = dev[:limit]
-    scores = evaluate_sentences(dev, Tagger(out, gazetteer_fn))
+    scores = evaluate_sentences(dev, Tagger(out, gazetteer_fn, wordstats))
     click.echo(f"trained in {seconds:.1f}s -> {out} ({out.stat().st_size:,} bytes)")
     click.echo("dev split (last 10% of ANERcorp train):")
     for line in format_scores(scores):
@@ -172,6 +183,7 @@ def train_ner(
         "min_freq": min_freq,
         "domain_adapt": domain_adapt,
         "gazetteer": gazetteer,
+        "wordstats": wordstats,
         "prune": prune if out.suffix == ".gz" else None,
         "include_dev": include_dev,
         "limit": limit,
@@ -181,6 +193,20 @@ def train_ner(
         "dev": scores.as_dict(),
     }
     sidecar_path(out).write_text(json.dumps(meta, indent=1) + "\n", "utf-8")
+
+
+_SUBSETS = ("all", "held-out", "development")
+
+
+def _ablate_option(command: F) -> F:
+    return click.option(
+        "--ablate",
+        "ablate",
+        multiple=True,
+        type=click.Choice(["common-words"]),
+        help="Switch an entity rule off (repeatable); common-words: a word the corpus mostly "
+        "uses as a common word is a tagged person only with more evidence",
+    )(command)
 
 
 @click.command(name="ner")
@@ -206,7 +232,14 @@ def train_ner(
     help="tagger: the CRF alone; extract: the whole entity stage (tagger, knowledge base, "
     "patterns, linking) on PER/LOC/ORG",
 )
-def eval_ner(conll: Path, model: Path | None, last_fraction: float | None, stage: str) -> None:
+@_ablate_option
+def eval_ner(
+    conll: Path,
+    model: Path | None,
+    last_fraction: float | None,
+    stage: str,
+    ablate: tuple[str, ...],
+) -> None:
     """conlleval-style precision/recall/F1 per type and micro on a token<TAB>tag file.
 
     Tags PERS are read as PER. The dev split of the shipped model is
@@ -226,6 +259,9 @@ def eval_ner(conll: Path, model: Path | None, last_fraction: float | None, stage
     if stage == "extract":
         if model is not None:
             raise click.ClickException("--model applies to --stage tagger only")
+        from services.arabic.entities import disable_rules
+
+        disable_rules(ablate)
         scores = evaluate_extract_stage(sentences)
         for line in format_scores(scores, types=("PER", "LOC", "ORG")):
             click.echo(line)
@@ -240,11 +276,84 @@ def eval_ner(conll: Path, model: Path | None, last_fraction: float | None, stage
 
 @click.command(name="ner-articles")
 @gold_arguments
+@click.option(
+    "--subset",
+    type=click.Choice(_SUBSETS),
+    default="all",
+    show_default=True,
+    help="held-out: only the files listed in SOURCES.tsv beside GOLD; development: the others",
+)
+@_ablate_option
 @click.option("--errors", is_flag=True, help="List missed and spurious pairs per file")
-def eval_ner_articles(gold: Path, articles: Path | None, errors: bool) -> None:
+def eval_ner_articles(
+    gold: Path, articles: Path | None, subset: str, ablate: tuple[str, ...], errors: bool
+) -> None:
     """Distinct (surface, type) entity pairs per article vs gold: P/R/F1 per type and micro."""
+    from services.arabic.entities import disable_rules
+    from services.evaluation.gold import held_out
     from services.evaluation.ner import evaluate_articles, format_article_report
 
-    report = evaluate_articles(load_gold(gold, articles))
+    chosen = load_gold(gold, articles)
+    if subset != "all":
+        listed = {a.file for a in held_out(chosen, gold)}
+        if not listed:
+            raise click.ClickException(f"no SOURCES.tsv beside {gold}: no held-out part known")
+        chosen = [a for a in chosen if (a.file in listed) == (subset == "held-out")]
+    click.echo(f"{len(chosen)} articles ({subset})")
+    disable_rules(ablate)
+    report = evaluate_articles(chosen)
     for line in format_article_report(report, errors=errors):
         click.echo(line)
+
+
+DEFAULT_CORPUS = Path("../shared/data/corpus/ant.jsonl.xz")
+
+
+@train_group.command(name="wordstats")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_CORPUS,
+    show_default=True,
+    help="A .jsonl.xz news corpus (../shared/data/corpus/README.md); the shipped file is "
+    "counted on ant.jsonl.xz only (licence)",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output .tsv.gz [default: the shipped services/arabic/resources/wordstats.tsv.gz]",
+)
+@click.option("--top", default=60_000, show_default=True, help="Keep this many bases")
+@click.option(
+    "--sample",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Count a seeded random fraction of the articles",
+)
+@click.option("--seed", default=1, show_default=True, help="Seed of --sample's draw")
+@click.option("--limit", type=int, default=None, help="First N articles (smoke test)")
+def train_wordstats(
+    corpus: Path, out: Path | None, top: int, sample: float, seed: int, limit: int | None
+) -> None:
+    """Count how the corpus uses each word (article, possessive suffix, preposition, construct
+    state): evidence that a word is a common noun or adjective, for the tagger and the rules.
+
+    Deterministic: the same corpus and options write the same bytes (about a minute on ANT).
+    """
+    import time
+
+    from services.arabic.wordstats import build, shipped_path
+
+    target = out or shipped_path()
+    if out is None and "saudinewsnet" in corpus.name.lower():
+        raise click.ClickException(
+            "SaudiNewsNet is non-commercial: never write the shipped file from it (use --out)"
+        )
+    start = time.perf_counter()
+    rows = build(corpus, target, top=top, sample=sample, seed=seed, limit=limit, log=click.echo)
+    click.echo(
+        f"wrote {len(rows):,} bases to {target} ({target.stat().st_size:,} bytes) "
+        f"in {time.perf_counter() - start:.1f}s"
+    )

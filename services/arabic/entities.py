@@ -331,6 +331,20 @@ def _name_words() -> frozenset[str]:
     return _vocab("entity_words")
 
 
+# Rules that can be switched off for evaluation (``rasd eval ner-articles --ablate``).
+RULES: Final = ("common-words",)
+_disabled_rules: set[str] = set()
+
+
+def disable_rules(names: Sequence[str] = ()) -> None:
+    """Switch the named rules (``RULES``) off for this process, and every other rule on."""
+    unknown = set(names) - set(RULES)
+    if unknown:
+        raise ValueError(f"unknown rules {sorted(unknown)}; known: {', '.join(RULES)}")
+    _disabled_rules.clear()
+    _disabled_rules.update(names)
+
+
 # --- finding -------------------------------------------------------------------------------
 
 # folded word -> (clitic-stripped candidates, organization head in it, first name in it)
@@ -379,7 +393,14 @@ def find_entities(
         c for c in _person_candidates(text, tokens, info, kb) if c.first not in known_people
     ]
     if tagger:
-        candidates += _tagger_candidates(text, tokens, kb)
+        # words of the full names found so far: بري alone is a name where نبيه بري is
+        named = {
+            tokens[k].folded
+            for c in candidates
+            if c.type == "PER" and c.last > c.first
+            for k in range(c.first, c.last + 1)
+        }
+        candidates += _tagger_candidates(text, tokens, info, kb, named)
     chosen = _resolve(candidates)
     return _link(text, tokens, chosen, kb)
 
@@ -570,7 +591,7 @@ def _person_candidates(
     while i < len(tokens):
         word_info = info[i]
         stem = word_info[2] if word_info is not None else None
-        if stem is None or stem in common or stem in _TITLES:
+        if stem is None or stem in common or stem in _TITLES or _common_with_clitic(tokens[i]):
             i += 1
             continue
         tok = tokens[i]
@@ -602,6 +623,16 @@ def _person_candidates(
         else:
             i += 1
     return out
+
+
+def _common_with_clitic(token: Token) -> bool:
+    """A first name behind a clitic where the corpus mostly has a common word (لصالح: "in
+    favour of", not ل + the name صالح)."""
+    return (
+        "common-words" not in _disabled_rules
+        and token.folded[:1] in "وفبلك"
+        and _common_word(token.folded)
+    )
 
 
 def _cut_person(tokens: list[Token], first: int, last: int, kb: KnowledgeBase) -> int:
@@ -685,7 +716,43 @@ def _trim(tokens: list[Token], first: int, last: int, kind: str) -> tuple[int, i
     return first, last
 
 
-def _tagger_candidates(text: str, tokens: list[Token], kb: KnowledgeBase) -> list[_Candidate]:
+def _common_word(folded: str) -> bool:
+    """The news corpus mostly uses this word as a common noun or adjective (بري in غزو بري,
+    سلامة المدنيين, لصالح): ``services.arabic.wordstats``, counted on unlabelled text."""
+    from services.arabic.wordstats import is_common_word
+
+    return is_common_word(folded)
+
+
+def _weak_person(
+    tokens: list[Token],
+    info: list[_WordInfo | None],
+    first: int,
+    last: int,
+    named: set[str],
+) -> bool:
+    """A tagged person made only of words the corpus mostly uses as common words (غزو بري،
+    سلامة المدنيين), with no first name in it or beside it, and not part of a full name found
+    in the article (نبيه بري): not enough evidence for a name. (A full name the KB knows wins
+    over the tagger anyway: its match is longer.)"""
+    if "common-words" in _disabled_rules:
+        return False
+    if all(tokens[k].folded in named for k in range(first, last + 1)):
+        return False
+    for k in range(max(first - 1, 0), min(last + 2, len(tokens))):
+        word = info[k]
+        if word is not None and word[2] is not None and not _common_word(tokens[k].folded):
+            return False  # a first name next to it or inside it
+    return all(_common_word(tokens[k].folded) for k in range(first, last + 1))
+
+
+def _tagger_candidates(
+    text: str,
+    tokens: list[Token],
+    info: list[_WordInfo | None],
+    kb: KnowledgeBase,
+    named: set[str],
+) -> list[_Candidate]:
     from services.arabic.ner import active_tagger, spans_from_labels
 
     tagger = active_tagger()
@@ -708,6 +775,8 @@ def _tagger_candidates(text: str, tokens: list[Token], kb: KnowledgeBase) -> lis
                 continue
             clitic = _tagged_clitic_length(tokens[first].folded, kb)
             if _is_nationality(tokens, first, last, clitic, kb):
+                continue
+            if span.type == "PER" and _weak_person(tokens, info, first, last, named):
                 continue
             out.append(_Candidate(first, last, clitic, span.type, None, 2))
     return out

@@ -87,8 +87,14 @@ def _core(stem: str) -> str:
     return stem[2:] if stem.startswith("ال") and len(stem) > 4 else stem
 
 
-def word_features(word: str, gazetteer: GazetteerFn | None = None) -> tuple[list[str], list[str]]:
-    """Features of one word form: (full set for the word itself, small set for neighbours)."""
+def word_features(
+    word: str, gazetteer: GazetteerFn | None = None, wordstats: bool = False
+) -> tuple[list[str], list[str]]:
+    """Features of one word form: (full set for the word itself, small set for neighbours).
+
+    ``wordstats`` adds the corpus statistics of the word (``services.arabic.wordstats``:
+    frequency bucket, shares with the article, a possessive suffix, a preposition, in construct
+    state) and, for neighbours, whether the corpus mostly uses it as a common word."""
     if word in (PAD_BEFORE, PAD_AFTER):
         return [word], [word]
     f = fold(word)
@@ -118,20 +124,28 @@ def word_features(word: str, gazetteer: GazetteerFn | None = None) -> tuple[list
             near.append(f"gz={tag}")
     if "al" in own:
         near.append("al")
+    if wordstats and _ARABIC.search(f):
+        from services.arabic.wordstats import features as corpus_features
+
+        stats = corpus_features(f)
+        own += stats
+        if "wcommon" in stats:
+            near.append("wcommon")
     return own, near
 
 
 class Featurizer:
     """Per-word-form feature cache; one per process (or per training run)."""
 
-    def __init__(self, gazetteer: GazetteerFn | None = None) -> None:
+    def __init__(self, gazetteer: GazetteerFn | None = None, wordstats: bool = False) -> None:
         self.gazetteer = gazetteer
+        self.wordstats = wordstats
         self._cache: dict[str, tuple[list[str], list[str], str]] = {}
 
     def word(self, word: str) -> tuple[list[str], list[str], str]:
         hit = self._cache.get(word)
         if hit is None:
-            own, near = word_features(word, self.gazetteer)
+            own, near = word_features(word, self.gazetteer, self.wordstats)
             hit = (own, near, fold(word) if word not in (PAD_BEFORE, PAD_AFTER) else word)
             self._cache[word] = hit
         return hit
@@ -274,7 +288,10 @@ class Tagger:
     """Viterbi decoding of a trained CRF with per-word memoized emission scores."""
 
     def __init__(
-        self, model: Path | str | CrfWeights, gazetteer: GazetteerFn | None = None
+        self,
+        model: Path | str | CrfWeights,
+        gazetteer: GazetteerFn | None = None,
+        wordstats: bool = False,
     ) -> None:
         weights = model if isinstance(model, CrfWeights) else read_model(model)
         self.labels: list[str] = list(weights.labels)
@@ -289,7 +306,7 @@ class Tagger:
                 (self._before if attr[1] == "-" else self._after)[(left, right)] = vec
         self._range = np.arange(n)
         self._zero: FloatArray = np.zeros(n)
-        self.featurizer = Featurizer(gazetteer)
+        self.featurizer = Featurizer(gazetteer, wordstats)
         # word form -> row in ``_table``: its (5, n) emission contributions at offsets -2..2;
         # and its folded form (for the bigram features).
         self._memo: dict[str, tuple[int, str]] = {}
@@ -404,16 +421,17 @@ def shipped_tagger() -> Tagger | None:
 
 def load_tagger(path: Path) -> Tagger:
     """A model file with the features it was trained with (its ``.json`` sidecar says whether
-    gazetteer membership features were on)."""
+    gazetteer membership and corpus statistics features were on)."""
     import json
 
-    meta = sidecar_path(path)
-    gazetteer = meta.is_file() and bool(json.loads(meta.read_text("utf-8")).get("gazetteer"))
-    if gazetteer:
+    meta_path = sidecar_path(path)
+    meta = json.loads(meta_path.read_text("utf-8")) if meta_path.is_file() else {}
+    wordstats = bool(meta.get("wordstats"))
+    if meta.get("gazetteer"):
         from services.arabic.entities import gazetteer_tags  # (import cycle)
 
-        return Tagger(path, gazetteer_tags)
-    return Tagger(path)
+        return Tagger(path, gazetteer_tags, wordstats)
+    return Tagger(path, wordstats=wordstats)
 
 
 # --- optional neural backend ---------------------------------------------------------------

@@ -238,12 +238,13 @@ def train(
     config: TrainConfig,
     gazetteer: GazetteerFn | None,
     log: Callable[[str], None] = lambda _: None,
+    wordstats: bool = False,
 ) -> float:
     """Train a CRF on ``sentences`` into ``model_path``; returns seconds spent."""
     import pycrfsuite
 
     start = time.perf_counter()
-    featurizer = Featurizer(gazetteer)
+    featurizer = Featurizer(gazetteer, wordstats)
 
     class ProgressTrainer(pycrfsuite.Trainer):  # type: ignore[misc]
         """Reports L-BFGS progress (full training takes minutes) and nothing else: crfsuite's
