@@ -1,7 +1,10 @@
-"""``rasd bench``: articles/s and ms/article per stage offline, and end to end through Kafka.
+"""``rasd bench``: articles/s per stage offline, and end to end through Kafka.
 
 The seeds are replicated to N articles with distinct ids. Offline numbers are single-process,
-single-core; the end-to-end run measures raw → enriched latency from Kafka record timestamps.
+single-core: (c) the NLP alone. Through Kafka, in one run on the same articles: (a) the framework
+ceiling, a worker that only decodes and re-emits; (b) the full pipeline; the ratios b/c and b/a;
+each worker's peak RSS; raw → enriched latency (from Kafka record timestamps) behind a burst and
+at half of (b); with ``--workers N``, N workers against one on the same partitions.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ import asyncio
 import gc
 import os
 import statistics
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,7 +25,7 @@ from services.arabic.claims import find_claims
 from services.arabic.entities import find_entities
 from services.arabic.tokenize import tokenize
 from services.consumer.reader import AllEnriched, collect
-from services.contracts.events import CleanArticle, RawArticle
+from services.contracts.events import RawArticle
 from services.enricher.pipeline import clean_article, enrich_article, warm_up
 from services.enricher.settings import Settings, run_settings
 from services.enricher.topics import ensure_topics
@@ -58,7 +63,8 @@ def _timed(work: Callable[[T], object], items: list[T]) -> float:
         gc.unfreeze()
 
 
-def offline(articles: list[RawArticle], echo: Echo) -> list[CleanArticle]:
+def offline(articles: list[RawArticle], echo: Echo) -> float:
+    """Print articles/s per stage; return the rate of clean + extract (the NLP alone)."""
     warm_up()  # load lexicons, KB and tagger once, as a worker does at start-up
     n = len(articles)
     t_clean = _timed(clean_article, articles)
@@ -85,57 +91,152 @@ def offline(articles: list[RawArticle], echo: Echo) -> list[CleanArticle]:
     echo(_rate("claims (numbers+cues)", t_claims, n))
     echo(_rate("extract (all, + events)", t_extract, n))
     echo(_rate("clean + extract", t_clean + t_extract, n))
-    return cleaned
+    return n / (t_clean + t_extract)
 
 
-def end_to_end(articles: list[RawArticle], echo: Echo, timeout: float = 600) -> None:
+@dataclass(slots=True)
+class Run:
+    """One measured burst through Kafka."""
+
+    rate: float  # articles/s, publish → last enriched
+    latencies: list[float]  # raw → enriched, seconds
+    rss_mb: float  # largest resident memory of one worker during the burst
+    steady: tuple[float, list[float]] | None = None  # (rate, latencies) at half of ``rate``
+
+
+class RssSampler:
+    """The largest resident set size of some processes, sampled in a thread."""
+
+    def __init__(self, pids: list[int], every: float = 0.2) -> None:
+        self.pids, self.every, self.peak = pids, every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            for pid in self.pids:
+                self.peak = max(self.peak, rss_mb(pid))
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def measure(
+    articles: list[RawArticle],
+    bootstrap: str,
+    name: str,
+    *,
+    workers: int = 1,
+    partitions: int = 1,
+    options: tuple[str, ...] = (),
+    steady: bool = False,
+    timeout: float = 600,
+) -> Run:
+    """Start ``workers`` workers (``rasd worker OPTIONS``) on topics of their own with
+    ``partitions`` partitions, warm them up, then send ``articles`` as one burst; with
+    ``steady`` also at half the burst's rate."""
+    run = f"bench-{name}-{int(time.time())}"
+    settings = run_settings(run, kafka_bootstrap=bootstrap, topic_partitions=partitions)
+    asyncio.run(ensure_topics(settings))
+    env = {f"RASD_{k.upper()}": str(v) for k, v in settings.model_dump(mode="json").items()}
+    env.update(RASD_LOG_LEVEL="warning", RASD_DATA_DIR=str(REPO / ".cache" / "faust" / run))
+    started: list[LocalWorker] = []
+    try:
+        for i in range(workers):
+            log = REPO / ".cache" / "logs" / f"{run}-worker{i}.log"
+            worker = LocalWorker({**env, "RASD_WEB_PORT": str(free_port())}, log, options=options)
+            started.append(worker.start())
+        # Warm-up: a few articles through every partition, so start-up and the group's
+        # assignment are not measured.
+        warm = [
+            articles[i % len(articles)].model_copy(update={"id": f"warmup-{i}"})
+            for i in range(4 * partitions)
+        ]
+        _, lat = _through_kafka(warm, settings, timeout=180)
+        if len(lat) < len(warm):
+            raise BenchError(f"{name}: the workers did not start", started)
+        pids = [w.process.pid for w in started if w.process is not None]
+        with RssSampler(pids) as memory:
+            wall, lat = _through_kafka(articles, settings, timeout=timeout)
+        if len(lat) < len(articles):
+            raise BenchError(
+                f"{name}: only {len(lat)}/{len(articles)} enriched within {timeout:g}s", started
+            )
+        result = Run(len(articles) / wall, lat, memory.peak)
+        if steady:
+            rate = max(1.0, result.rate / 2)
+            paced = [a.model_copy(update={"id": f"steady-{i:05d}"}) for i, a in enumerate(articles)]
+            paced = paced[: max(20, min(len(paced), int(rate * 20)))]
+            _, lat = _through_kafka(paced, settings, timeout=timeout, interval=1 / rate)
+            result.steady = (rate, lat)
+        return result
+    finally:
+        for worker in started:
+            worker.stop()
+
+
+class BenchError(RuntimeError):
+    def __init__(self, message: str, workers: list[LocalWorker]) -> None:
+        tails = "\n".join(w.log_tail(2000) for w in workers)
+        super().__init__(f"{message}\n{tails}")
+
+
+def end_to_end(
+    articles: list[RawArticle], echo: Echo, *, nlp_rate: float, workers: int = 1
+) -> None:
+    """(a) the framework ceiling, (b) the full pipeline, their ratios to (c) the NLP alone,
+    memory, latency at half load and, with ``workers`` > 1, scale-out over partitions."""
     kafka: LocalKafka | None = None
-    worker: LocalWorker | None = None
     bootstrap = os.environ.get("RASD_KAFKA_BOOTSTRAP")
     try:
         if bootstrap is None:
             kafka = start_local_kafka()
             bootstrap = kafka.bootstrap
-        run = f"bench-{int(time.time())}"
-        settings = run_settings(run, kafka_bootstrap=bootstrap, topic_partitions=1)
-        asyncio.run(ensure_topics(settings))
-        env = {f"RASD_{k.upper()}": str(v) for k, v in settings.model_dump(mode="json").items()}
-        env.update(
-            RASD_WEB_PORT=str(free_port()),
-            RASD_LOG_LEVEL="warning",
-            RASD_DATA_DIR=str(REPO / ".cache" / "faust"),
-        )
-        worker = LocalWorker(env, REPO / ".cache" / "logs" / f"{run}-worker.log").start()
-        # Warm-up: one article through, so start-up and partition assignment are not measured.
-        warm = articles[0].model_copy(update={"id": "warmup"})
-        asyncio.run(
-            publish([Accepted("warmup", warm)], bootstrap=bootstrap, topic=settings.topic_raw)
-        )
-        asyncio.run(
-            collect(bootstrap, [settings.topic_enriched], done=lambda ev: len(ev) >= 1, within=120)
-        )
-        wall, lat = _through_kafka(articles, settings, timeout=timeout)
-        if len(lat) < len(articles):
-            echo(f"end to end: only {len(lat)}/{len(articles)} enriched within {timeout}s")
-            echo(worker.log_tail())
-            return
+        n = len(articles)
+        ceiling = measure(articles, bootstrap, "ceiling", options=("--ceiling",))
+        full = measure(articles, bootstrap, "pipeline", steady=True)
+        echo(f"\nend to end through Kafka ({bootstrap}), burst of {n} articles, 1 partition")
+        echo(f"{'':<44} {'articles/s':>10} {'worker RSS':>11}")
         echo(
-            f"\nend to end through Kafka ({bootstrap}), 1 worker, 1 partition\n"
-            f"burst of {len(articles)} articles: {len(articles) / wall:,.0f} articles/s "
-            f"(publish → last enriched, {wall:.1f}s); raw→enriched {_percentiles(lat)} "
-            "(queueing behind the burst)"
+            f"{'(a) framework ceiling (decode + re-emit)':<44} {ceiling.rate:>10,.0f} "
+            f"{ceiling.rss_mb:>8,.0f} MB"
         )
-        rate = max(1.0, round(len(articles) / wall / 4))  # a quarter of the measured capacity
-        steady = [a.model_copy(update={"id": f"steady-{i:05d}"}) for i, a in enumerate(articles)]
-        steady = steady[: max(20, min(len(steady), int(rate * 10)))]
-        _, lat = _through_kafka(steady, settings, timeout=timeout, interval=1 / rate)
-        echo(
-            f"steady {rate:,.0f} articles/s for {len(steady)} articles: raw→enriched "
-            f"{_percentiles(lat)}"
-        )
+        echo(f"{'(b) full pipeline, 1 worker':<44} {full.rate:>10,.0f} {full.rss_mb:>8,.0f} MB")
+        echo(f"{'(c) NLP alone (clean + extract, offline)':<44} {nlp_rate:>10,.0f}")
+        echo(f"b/c = {full.rate / nlp_rate:.2f}   b/a = {full.rate / ceiling.rate:.2f}")
+        echo(f"burst raw→enriched (queueing behind the burst): {_percentiles(full.latencies)}")
+        if full.steady is not None:
+            rate, lat = full.steady
+            echo(
+                f"steady at half of (b), {rate:,.0f} articles/s for {len(lat)} articles: "
+                f"raw→enriched {_percentiles(lat)}"
+            )
+        if workers > 1:
+            partitions = max(4, workers)
+            one = measure(articles, bootstrap, "one", partitions=partitions)
+            many = measure(articles, bootstrap, "many", partitions=partitions, workers=workers)
+            echo(f"\nscale-out on {partitions} partitions, {os.cpu_count()} cores")
+            echo(f"{'1 worker':<44} {one.rate:>10,.0f} {one.rss_mb:>8,.0f} MB")
+            echo(f"{f'{workers} workers':<44} {many.rate:>10,.0f} {many.rss_mb:>8,.0f} MB")
+            echo(f"{workers} workers / 1 = {many.rate / one.rate:.2f}")
+    except BenchError as exc:
+        echo(f"end to end: {exc}")
     finally:
-        if worker is not None:
-            worker.stop()
         if kafka is not None:
             kafka.stop()
 
@@ -180,8 +281,8 @@ def _percentiles(latencies: list[float]) -> str:
     return f"p50 {q[49] * 1000:,.0f} ms  p95 {q[94] * 1000:,.0f} ms  p99 {q[98] * 1000:,.0f} ms"
 
 
-def run_bench(seeds: Path, n: int, *, with_kafka: bool, echo: Echo) -> None:
+def run_bench(seeds: Path, n: int, *, with_kafka: bool, workers: int, echo: Echo) -> None:
     articles = replicate(seeds, n)
-    offline(articles, echo)
+    nlp_rate = offline(articles, echo)
     if with_kafka:
-        end_to_end(articles, echo)
+        end_to_end(articles, echo, nlp_rate=nlp_rate, workers=workers)

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
 from services.contracts.cloudevents import read_headers
+from services.enricher.app import FATAL_EXIT
 from services.enricher.settings import Guarantee, run_settings
 from services.enricher.topics import ensure_topics
 from services.localkafka import REPO, LocalKafka, LocalWorker, free_port, start_local_kafka
@@ -36,6 +37,7 @@ from services.localkafka import REPO, LocalKafka, LocalWorker, free_port, start_
 Echo = Callable[[str], None]
 MAX_CONTENT_BYTES = 300_000
 WORDS_SOURCE = REPO / "seeds"
+READER_IDLE = 15.0  # seconds without output before the reading consumer is replaced
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +64,12 @@ class ChaosResult:
     duplicates: int = 0  # events read more than once (re-deliveries)
     dlq: int = 0
     crashes: int = 0
+    fatal_exits: int = 0  # the worker stopped itself without committing (status 70), restarted
     kills: int = 0
     max_rss_mb: float = 0.0
     resume_seconds: list[float] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
+    reader_restarts: int = 0  # reading consumers replaced after bringing nothing for a while
     elapsed: float = 0.0
     timeline: Path | None = None
     logs: list[Path] = field(default_factory=list)
@@ -101,7 +105,9 @@ class ChaosResult:
             f"{self.plan.guarantee}; {self.kills} SIGKILLs, "
             f"resume after restart max {resume:.1f}s; end-to-end latency p50 {p50:.1f}s "
             f"p99 {p99:.1f}s; changed ce_id {len(self.changed_ids)}; wrong dead-letter reason "
-            f"{len(self.wrong_reason)}; {self.elapsed:.0f}s",
+            f"{len(self.wrong_reason)}; stops without commit (status 70) {self.fatal_exits}; "
+            f"output readers replaced {self.reader_restarts}; "
+            f"{self.elapsed:.0f}s",
         ]
         for name, items in (
             ("lost good", self.lost_good),
@@ -241,6 +247,7 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
         data_dir=out / "faust",
         max_content_bytes=MAX_CONTENT_BYTES,
         dedup_horizon_hours=0.01,  # the sweep runs during the run, every 3.6 s
+        commit_hold_seconds=15.0,  # a hole the fetcher left is re-delivered within the run
     )
     result = ChaosResult(plan)
     await ensure_topics(settings)
@@ -268,6 +275,7 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
     duration = len(schedule) / plan.rate
 
     sent_at: dict[str, float] = {}
+    placed: dict[str, str] = {}  # key -> where it went on the raw topic
     bad_where: dict[tuple[int, int], tuple[str, str]] = {}  # (partition, offset) -> (key, kind)
     enriched: dict[str, list[str]] = defaultdict(list)  # key -> ce_ids read
     dead: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
@@ -297,6 +305,7 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
                 pending.append((key, kind, future))
             for key, kind, future in pending:
                 meta = await future
+                placed[key] = f"raw[{meta.partition}]@{meta.offset}"
                 if kind is not None:
                     bad_where[(meta.partition, meta.offset)] = (key, kind)
         finally:
@@ -310,38 +319,80 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
             and all(where in dead for where in bad_where)
         )
 
+    def take(r: ConsumerRecord[bytes, bytes]) -> None:
+        ce_id = read_headers(r.headers).get("ce_id", "")
+        if r.topic == settings.topic_enriched:
+            key = r.key.decode() if r.key else ""
+            enriched[key].append(ce_id)
+            first_seen.setdefault(key, time.monotonic())
+            return
+        letter = orjson.loads(r.value or b"{}")
+        where = (letter["partition"], letter["offset"])
+        if letter["topic"] == settings.topic_raw:
+            dead[where].append((letter["error_kind"], ce_id))
+        else:  # a good article dead-lettered by the extract stage
+            dead_good.append(f"{letter['key']}: {letter['error_kind']}")
+
     async def collect() -> None:
+        """Read the outputs until every input has its outcome or the run's bound.
+
+        A reading consumer can stay stuck after the broker restart (aiokafka keeps failing to
+        fetch offsets from the old leader and returns nothing), which a run would report as
+        loss. So a reader that brought nothing for ``READER_IDLE`` seconds while outcomes are
+        missing is replaced by a new one that resumes where the last one stopped, and a last
+        fresh reader reads what is left once the bound is reached: "lost" means not written.
+        """
+        parts = [
+            TopicPartition(topic, p)
+            for topic in (settings.topic_enriched, settings.topic_dlq)
+            for p in range(plan.partitions)
+        ]
+        positions: dict[TopicPartition, int] = {}
+        while not complete():
+            last = time.monotonic() - started >= plan.within
+            await read_outputs(parts, positions, until_end=last)
+            if last:
+                return
+            if not complete():
+                result.reader_restarts += 1
+
+    async def read_outputs(
+        parts: list[TopicPartition], positions: dict[TopicPartition, int], *, until_end: bool
+    ) -> None:
         consumer = AIOKafkaConsumer(
-            settings.topic_enriched,
-            settings.topic_dlq,
             bootstrap_servers=bootstrap,
             group_id=None,
             auto_offset_reset="earliest",
             enable_auto_commit=False,
+            request_timeout_ms=30_000,
             isolation_level="read_committed"
             if plan.guarantee == "exactly_once"
             else "read_uncommitted",
         )
         await consumer.start()
         try:
-            while not complete() and time.monotonic() - started < plan.within:
+            consumer.assign(parts)
+            for tp, offset in positions.items():
+                consumer.seek(tp, offset)
+            ends = await consumer.end_offsets(parts) if until_end else {}
+            idle_since = time.monotonic()
+            while not complete():
+                if until_end and all(positions.get(tp, 0) >= end for tp, end in ends.items()):
+                    return
+                if not until_end and time.monotonic() - started >= plan.within:
+                    return
+                if time.monotonic() - idle_since > READER_IDLE:
+                    return
                 batches = await consumer.getmany(timeout_ms=500)
-                for records in batches.values():
+                for tp, records in batches.items():
                     for r in records:
-                        ce_id = read_headers(r.headers).get("ce_id", "")
-                        if r.topic == settings.topic_enriched:
-                            key = r.key.decode() if r.key else ""
-                            enriched[key].append(ce_id)
-                            first_seen.setdefault(key, time.monotonic())
-                        else:
-                            letter = orjson.loads(r.value)
-                            where = (letter["partition"], letter["offset"])
-                            if letter["topic"] == settings.topic_raw:
-                                dead[where].append((letter["error_kind"], ce_id))
-                            else:  # a good article dead-lettered by the extract stage
-                                dead_good.append(f"{letter['key']}: {letter['error_kind']}")
+                        take(r)
+                        positions[tp] = r.offset + 1
+                if batches:
+                    idle_since = time.monotonic()
         finally:
-            await consumer.stop()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(consumer.stop(), 10)
 
     async def chaos() -> None:
         t0 = time.monotonic()
@@ -360,6 +411,10 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
                     rss = _rss_mb(process.pid)
                     samples.append((now, f"rss_{m.name}", rss))
                     result.max_rss_mb = max(result.max_rss_mb, rss)
+                elif process.returncode == FATAL_EXIT:  # stopped on purpose, nothing committed
+                    result.fatal_exits += 1
+                    echo(f"  worker {m.name} stopped without committing (status 70); restarting")
+                    m.worker.start()
                 else:  # not killed by us: a crash
                     result.crashes += 1
                     echo(f"  worker {m.name} exited by itself ({process.returncode}); restarting")
@@ -423,11 +478,11 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
                 await asyncio.to_thread(kafka.stop)
 
     result.elapsed = time.monotonic() - started
-    result.lost_good = sorted(k for k in goods if k not in enriched)
+    result.lost_good = [f"{k} ({placed.get(k, 'not sent')})" for k in goods if k not in enriched]
     for where, (key, kind) in sorted(bad_where.items()):
         letters = dead.get(where)
         if not letters:
-            result.lost_bad.append(key)
+            result.lost_bad.append(f"{key} (raw[{where[0]}]@{where[1]})")
         elif kind != "*" and letters[0][0] != kind:
             result.wrong_reason.append(f"{key}: {letters[0][0]} (expected {kind})")
     result.wrong_reason += [f"good article dead-lettered {d}" for d in sorted(set(dead_good))]

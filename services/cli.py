@@ -176,9 +176,16 @@ def publish(
 
 @main.command()
 @click.option("--web-port", type=int, help="HTTP port for /metrics and /health [RASD_WEB_PORT]")
-def worker(web_port: int | None) -> None:
+@click.option(
+    "--ceiling",
+    is_flag=True,
+    hidden=True,
+    help="Only decode and re-emit raw inputs (the framework ceiling of rasd bench)",
+)
+def worker(web_port: int | None, ceiling: bool) -> None:
     """Run the Faust worker: clean and extract agents, metrics on http://HOST:PORT/metrics."""
     from services.enricher.app import create_app, create_metrics
+    from services.enricher.ceiling import create_ceiling_app
     from services.enricher.pipeline import warm_up
     from services.enricher.runner import RasdWorker
     from services.enricher.topics import (
@@ -189,7 +196,8 @@ def worker(web_port: int | None) -> None:
     )
 
     settings = _settings(web_port=web_port)
-    warm_up()  # first, so that Kafka is checked right before Faust connects
+    if not ceiling:
+        warm_up()  # first, so that Kafka is checked right before Faust connects
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
 
@@ -225,7 +233,9 @@ def worker(web_port: int | None) -> None:
                 )
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
-    app = create_app(settings, create_metrics(settings))
+    app = (
+        create_ceiling_app(settings) if ceiling else create_app(settings, create_metrics(settings))
+    )
     worker = RasdWorker(
         app,
         loglevel=settings.log_level,
@@ -413,11 +423,20 @@ def demo(seeds: Path, timeout: float, keep_running: bool) -> None:
     show_default=True,
     help="Files or folder of articles",
 )
-def bench(articles: int, kafka: bool, seeds: Path) -> None:
-    """Measure throughput per stage offline and end to end through Kafka; print a table."""
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 16),
+    default=1,
+    show_default=True,
+    help="Also compare this many workers with one, on max(4, N) partitions",
+)
+def bench(articles: int, kafka: bool, seeds: Path, workers: int) -> None:
+    """Measure throughput per stage offline (the NLP alone) and end to end through Kafka: the
+    framework ceiling (decode and re-emit), the full pipeline, their ratios, worker memory and
+    latency at half load; with --workers N, scale-out."""
     from services.bench import run_bench
 
-    run_bench(seeds, articles, with_kafka=kafka, echo=click.echo)
+    run_bench(seeds, articles, with_kafka=kafka, workers=workers, echo=click.echo)
 
 
 @main.command()

@@ -101,6 +101,7 @@ class LocalWorker:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    options: tuple[str, ...] = ()  # of `rasd worker`
 
     def start(self) -> LocalWorker:
         import sys
@@ -108,7 +109,7 @@ class LocalWorker:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")  # a restarted worker appends to the same log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", "worker"],
+            [sys.executable, "-m", "services.cli", "worker", *self.options],
             env={**os.environ, **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,

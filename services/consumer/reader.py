@@ -134,6 +134,6 @@ class AllEnriched:
         for event in events[self.read :]:
             if event.topic == self.topic and event.key is not None:
                 self.seen.add(event.key)
-                self.expected |= {a["id"] for a in event.json()["appended"]}
+                self.expected |= {a["id"] for a in event.json().get("appended", [])}
         self.read = len(events)
         return self.expected <= self.seen

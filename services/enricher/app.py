@@ -22,6 +22,7 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from services.contracts.cloudevents import Headers, make_headers, parse_time, read_headers
 from services.contracts.events import CleanArticle, ErrorKind, RawArticle, Stage
 from services.contracts.ids import complete_raw
+from services.enricher import commits
 from services.enricher.dedup import DuplicateIndex
 from services.enricher.lag import LagProbe, report_lag
 from services.enricher.logbudget import LogBudget
@@ -36,7 +37,7 @@ from services.enricher.pipeline import (
     enrich_article,
     record_size,
 )
-from services.enricher.settings import Settings
+from services.enricher.settings import Guarantee, Settings
 
 log = logging.getLogger(__name__)
 # The raw event's time travels with the article so the extract stage can measure end to end.
@@ -44,6 +45,7 @@ INGEST_TIME_HEADER = "rasd_ingest_time"
 # One info line per dead letter, at most this many a minute (then a count of those not logged).
 DEAD_LETTER_LOG_LINES_PER_MINUTE = 20
 LAG_INTERVAL_SECONDS = 5.0
+COMMIT_WATCH_SECONDS = 5.0
 # Exit status of a worker that could not write an input's outcome (see ``exit_fatally``).
 FATAL_EXIT = 70
 
@@ -83,22 +85,11 @@ def create_metrics(settings: Settings) -> Metrics:
     return Metrics.create(sources=settings.metric_sources, max_sources=settings.metrics_max_sources)
 
 
-def create_app(
-    settings: Settings,
-    metrics: Metrics,
-    seen: MutableMapping[str, Any] | None = None,
-    dead_letter_log: LogBudget | None = None,
-    on_fatal: Callable[[str], NoReturn] = exit_fatally,
-) -> faust.App:
-    """A configured Faust app with the clean and extract agents and a /metrics page.
-
-    ``seen`` replaces the duplicate index's global table (agent tests pass a dict);
-    ``dead_letter_log`` the budget of dead-letter log lines; ``on_fatal`` what happens when an
-    input's outcome cannot be written (the process exits, so its offset is not committed).
-    """
-    budget = dead_letter_log or LogBudget(DEAD_LETTER_LOG_LINES_PER_MINUTE, 60.0)
+def faust_app(settings: Settings) -> faust.App:
+    """A Faust app configured from ``settings`` (broker, producer, group, web), with no agents:
+    the worker's and the bench's framework ceiling share it."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
-    app = faust.App(
+    return faust.App(
         settings.app_id,
         broker=[f"kafka://{b.strip()}" for b in settings.kafka_bootstrap.split(",")],
         processing_guarantee=settings.processing_guarantee.value,
@@ -132,19 +123,43 @@ def create_app(
         web_graph_enabled=settings.web_debug,
         web_stats_enabled=settings.web_debug,
     )
+
+
+def bytes_topic(app: faust.App, name: str, settings: Settings) -> faust.TopicT:
+    """A topic of raw bytes: the agents, not Faust's codecs, decide what bad input becomes."""
+    return app.topic(
+        name,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.topic_partitions,
+    )
+
+
+def create_app(
+    settings: Settings,
+    metrics: Metrics,
+    seen: MutableMapping[str, Any] | None = None,
+    dead_letter_log: LogBudget | None = None,
+    on_fatal: Callable[[str], NoReturn] = exit_fatally,
+) -> faust.App:
+    """A configured Faust app with the clean and extract agents and a /metrics page.
+
+    ``seen`` replaces the duplicate index's global table (agent tests pass a dict);
+    ``dead_letter_log`` the budget of dead-letter log lines; ``on_fatal`` what happens when an
+    input's outcome cannot be written (the process exits, so its offset is not committed).
+    """
+    budget = dead_letter_log or LogBudget(DEAD_LETTER_LOG_LINES_PER_MINUTE, 60.0)
+    strict = settings.processing_guarantee is Guarantee.AT_LEAST_ONCE
+    commits.install(strict=strict)
+    app = faust_app(settings)
     setup_prometheus_sensors(
         app, pattern="/metrics", registry=metrics.registry, name_prefix="faust"
     )
 
     def topic(name: str) -> faust.TopicT:
-        return app.topic(
-            name,
-            key_type=bytes,
-            value_type=bytes,
-            key_serializer="raw",
-            value_serializer="raw",
-            partitions=settings.topic_partitions,
-        )
+        return bytes_topic(app, name, settings)
 
     # Every worker must see every fingerprint, whatever partitions it owns: a global table with
     # one changelog partition (the settings Faust recommends for global tables).
@@ -380,9 +395,22 @@ def create_app(
         )
         await report_lag(probe, metrics, LAG_INTERVAL_SECONDS)
 
+    async def commit_watch() -> None:
+        while True:
+            await asyncio.sleep(COMMIT_WATCH_SECONDS)
+            held = commits.held_commits(app.consumer, settings.commit_hold_seconds)
+            if held:
+                on_fatal(
+                    f"the commit of {', '.join(held)} waits for inputs that never reached the "
+                    "agents (the fetcher skipped them); the worker stops without committing "
+                    "them, so they are processed after a restart"
+                )
+
     # Run once each when the worker starts (the plain call: Faust's decorator is untyped).
     app.task(announce)
     app.task(consumer_lag)
+    if strict:
+        app.task(commit_watch)
 
     @app.page("/health")
     async def health(web: Any, request: Any) -> Any:

@@ -118,6 +118,13 @@ class Settings(BaseSettings):
         description="How long `rasd worker` waits for Kafka at start-up (retrying with backoff) "
         "before it gives up",
     )
+    commit_hold_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="With at_least_once, when an input never reached the agents (a fetch that "
+        "skipped offsets) its partition's commit waits for it; after this long the worker "
+        "exits (status 70) so that it is re-delivered",
+    )
     send_timeout_seconds: float = Field(
         120.0,
         gt=0,
