@@ -366,6 +366,10 @@ def features(folded: str, table: dict[str, WordStats] | None = None) -> list[str
             f"wp={_bucket(s.preposition_share, (0.1, 0.3))}",
             f"wc={_bucket(s.construct_share, (0.1, 0.3, 0.6))}",
         ]
-    if is_common_word(folded, table):
+    if s.total >= COMMON_MIN_TOTAL and (
+        s.common_share >= COMMON_MIN_SHARE or s.preposition_share >= 0.5
+    ):
+        # the distribution alone (a definite family name is "common" here): the tagger weighs
+        # it with the word's own article flag; chosen over ``is_common_word`` on the dev split
         out.append("wcommon")
     return out

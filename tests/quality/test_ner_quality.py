@@ -17,10 +17,11 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 NER = DATA / "ner"
 GOLD = DATA / "dev" / "gold.jsonl"
 
-DEV_MICRO_F1_FLOOR = 0.69
+# With corpus statistics features: dev micro 0.704, LOC 0.843 (2026-12-02).
+DEV_MICRO_F1_FLOOR = 0.70
 DEV_LOC_F1_FLOOR = 0.83
-# On the held-out dev articles (SOURCES.tsv): 0.774 measured 2026-12-02.
-ARTICLES_MICRO_F1_FLOOR = 0.76
+# On the held-out dev articles (SOURCES.tsv): 0.792 measured 2026-12-02 (0.774 earlier that day).
+ARTICLES_MICRO_F1_FLOOR = 0.78
 EXTRACT_STAGE_MICRO_F1_FLOOR = 0.63
 
 

@@ -240,3 +240,13 @@ def test_in_favour_of_is_not_a_first_name(tagger_says_person: set[str]) -> None:
 def test_unknown_rules_are_refused() -> None:
     with pytest.raises(ValueError, match="common-words"):
         disable_rules(["no-such-rule"])
+
+
+def test_the_shipped_tagger_uses_the_features_its_sidecar_names() -> None:
+    import json
+
+    from services.arabic.ner import load_tagger, shipped_model_path, sidecar_path
+
+    model = shipped_model_path()
+    meta = json.loads(sidecar_path(model).read_text("utf-8"))
+    assert load_tagger(model).featurizer.wordstats is bool(meta.get("wordstats"))
