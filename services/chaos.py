@@ -247,7 +247,6 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
         data_dir=out / "faust",
         max_content_bytes=MAX_CONTENT_BYTES,
         dedup_horizon_hours=0.01,  # the sweep runs during the run, every 3.6 s
-        commit_hold_seconds=15.0,  # a hole the fetcher left is re-delivered within the run
     )
     result = ChaosResult(plan)
     await ensure_topics(settings)

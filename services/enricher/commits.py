@@ -1,87 +1,34 @@
-"""Commit an input's offset only when every input before it on its partition has its outcome.
+"""Keep Faust from committing offsets that no agent processed (``at_least_once``).
 
-Faust (faust-streaming 0.11) decides what to commit in ``Consumer._new_offset`` from the offsets
-the agents acknowledged. Two of its rules can commit past inputs that no agent ever saw, and the
-chaos run lost articles that way around rebalances and restarts:
+Faust (faust-streaming 0.11) commits the offsets its agents acknowledged, and two of its habits
+let an offset be committed for an input no agent ever saw; the chaos run lost articles through
+both:
 
-- a jump in the offsets it reads (``_add_gap``) is taken as offsets that do not exist, as on a
-  compacted topic or after transaction markers, and counted as acknowledged;
-- the check against the last committed offset lets one missing offset through (``> 1``) and is
-  skipped when that offset is 0 or unknown.
-
-With ``at_least_once`` the topics the worker reads have neither compaction nor transaction
-markers, so every offset is an input. There the commit moves only over acknowledged offsets that
-follow the committed one without a hole; a hole holds the partition's commit (and is logged),
-and a hold that lasts (``held_commits``) makes the worker exit without committing, so that
-the hole is re-delivered instead of lost. ``exactly_once`` keeps Faust's rules: transaction
-markers do leave holes.
+- **Offsets past dropped inputs.** On a rebalance Faust clears the events it had fetched but not
+  yet handed to an agent, yet a worker that keeps a partition goes on fetching after them: the
+  agent received offset 13 after 10, acknowledged it, and Faust committed 14. ``InOrder`` tells
+  an agent when an event does not follow the last one it processed on that partition; the agent
+  then rewinds the partition and leaves the event unacknowledged.
+- **Gaps counted as processed.** A jump in the offsets Faust reads (``Consumer._add_gap``) is
+  taken as offsets that do not exist, as on a compacted topic or after transaction markers, and
+  counted as acknowledged. The topics a worker reads have neither in ``at_least_once``, so there
+  ``install(strict=True)`` logs such a jump and counts nothing. ``exactly_once`` keeps Faust's
+  rule: transaction markers do leave holes.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from faust.transport.consumer import Consumer
 from faust.types import TP
-from faust.utils.functional import consecutive_numbers
 
 log = logging.getLogger(__name__)
-HELD_LOG_INTERVAL = 30.0  # seconds between two "commit held" lines for one partition
 
-_faust_new_offset = Consumer._new_offset
 _faust_add_gap = Consumer._add_gap
-_held_logged: dict[TP, float] = {}
-_held_since: dict[TP, tuple[float, int]] = {}  # partition -> (since, offset held at)
-
-
-def contiguous_commit(acked: list[int], committed: int | None) -> tuple[int | None, int]:
-    """The offset to commit (the next one to read) and how many leading entries of the sorted
-    ``acked`` it consumes. ``committed`` is the partition's committed offset (the next offset
-    to read), or None when the group has none yet: then the first acknowledged offset starts.
-    Entries below ``committed`` are stale (a re-delivery of what is committed) and are consumed
-    without moving the commit."""
-    stale = 0
-    if committed is not None:
-        while stale < len(acked) and acked[stale] < committed:
-            stale += 1
-    rest = acked[stale:]
-    if not rest or (committed is not None and rest[0] != committed):
-        return None, stale
-    batch = next(consecutive_numbers(rest))
-    return batch[-1] + 1, stale + len(batch)
-
-
-def strict_new_offset(self: Any, tp: TP) -> int | None:
-    acked: list[int] = self._acked[tp]
-    if not acked:
-        return None
-    acked.sort()
-    committed = self._committed_offset[tp]
-    offset, used = contiguous_commit(acked, committed)
-    if used:
-        self._acked_index[tp].difference_update(acked[:used])
-        del acked[:used]
-    if offset is not None or not acked:
-        _held_since.pop(tp, None)
-    elif committed is not None:
-        now = time.monotonic()
-        if _held_since.get(tp, (0.0, -1))[1] != committed:
-            _held_since[tp] = (now, committed)
-        if now - _held_logged.get(tp, -HELD_LOG_INTERVAL) >= HELD_LOG_INTERVAL:
-            _held_logged[tp] = now
-            log.warning(
-                "commit of %s[%s] held at offset %s: offsets %s to %s have no outcome yet "
-                "(acknowledged up to %s); they are processed again after a restart",
-                tp.topic,
-                tp.partition,
-                committed,
-                committed,
-                acked[0] - 1,
-                acked[-1],
-            )
-    return offset
 
 
 async def _no_gap(self: Any, tp: TP, offset_from: int, offset_to: int) -> None:
@@ -94,23 +41,40 @@ async def _no_gap(self: Any, tp: TP, offset_from: int, offset_to: int) -> None:
     )
 
 
-def held_commits(consumer: Any, longer_than: float) -> list[str]:
-    """Partitions of ``consumer`` whose commit has been held at one offset for longer than
-    ``longer_than`` seconds, described for a log line. A hold counts only while the partition
-    is still assigned, still committed at that offset and has acknowledged inputs after it."""
-    now = time.monotonic()
-    assigned = consumer.assignment()
-    return [
-        f"{tp.topic}[{tp.partition}] at offset {offset} for {now - since:.0f}s"
-        for tp, (since, offset) in sorted(_held_since.items())
-        if now - since > longer_than
-        and tp in assigned
-        and consumer._committed_offset.get(tp) == offset
-        and consumer._acked.get(tp)
-    ]
-
-
 def install(strict: bool) -> None:
-    """Use the contiguous rule (``strict``, for at_least_once) or Faust's own."""
-    Consumer._new_offset = strict_new_offset if strict else _faust_new_offset  # type: ignore[method-assign]
+    """Count fetch gaps as nothing (``strict``, for at_least_once) or as processed (Faust)."""
     Consumer._add_gap = _no_gap if strict else _faust_add_gap  # type: ignore[method-assign]
+
+
+class InOrder:
+    """The offset due next on each partition this worker processed, kept across rebalances.
+
+    The first event of a partition is taken where Faust starts it (the committed offset). After
+    that, an offset past the one due means Faust dropped the events between; a partition that
+    went to another worker and came back is rewound as well, which costs re-deliveries only.
+    """
+
+    def __init__(self, every: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.due: dict[TP, int] = {}
+        self.rewound: dict[tuple[TP, int], float] = {}
+        self.every, self.clock = every, clock
+
+    def follows(self, tp: TP, offset: int) -> bool:
+        """Whether ``offset`` may be processed: the first one seen on the partition, a
+        re-delivery (before the one due), or the one due."""
+        due = self.due.get(tp)
+        return due is None or offset <= due
+
+    def processed(self, tp: TP, offset: int) -> None:
+        self.due[tp] = offset + 1
+
+    def rewind_to(self, tp: TP) -> int | None:
+        """After an offset past the one due: the offset to rewind the partition to, or None
+        when it was rewound there less than ``every`` seconds ago (events fetched before the
+        rewind are still arriving)."""
+        due = self.due[tp]
+        now = self.clock()
+        if now - self.rewound.get((tp, due), -1e9) < self.every:
+            return None
+        self.rewound[(tp, due)] = now
+        return due

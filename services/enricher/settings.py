@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     topic_claims: str = Field("articles.claims", description="One event per claim")
     topic_dlq: str = Field("articles.dlq", description="Dead letters")
     topic_partitions: int = Field(4, ge=1, description="Partitions of topics the worker creates")
+    topic_replication_factor: int = Field(
+        1,
+        ge=1,
+        description="Replicas of the topics the worker creates, its own internal topics "
+        "(changelog, assignor) included; 3 on a production cluster of 3 or more brokers",
+    )
     processing_guarantee: Guarantee = Field(
         Guarantee.AT_LEAST_ONCE, description="or `exactly_once` (Kafka transactions)"
     )
@@ -117,13 +123,6 @@ class Settings(BaseSettings):
         ge=0,
         description="How long `rasd worker` waits for Kafka at start-up (retrying with backoff) "
         "before it gives up",
-    )
-    commit_hold_seconds: float = Field(
-        60.0,
-        gt=0,
-        description="With at_least_once, when an input never reached the agents (a fetch that "
-        "skipped offsets) its partition's commit waits for it; after this long the worker "
-        "exits (status 70) so that it is re-delivered",
     )
     send_timeout_seconds: float = Field(
         120.0,

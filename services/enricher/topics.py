@@ -13,8 +13,15 @@ from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from services.enricher.settings import Guarantee, Settings
 
 
+def new_topics(settings: Settings, names: list[str]) -> list[NewTopic]:
+    return [
+        NewTopic(n, settings.topic_partitions, settings.topic_replication_factor) for n in names
+    ]
+
+
 async def ensure_topics(settings: Settings, names: tuple[str, ...] | None = None) -> list[str]:
-    """Create missing topics (with ``settings.topic_partitions``); returns the ones created."""
+    """Create missing topics (with ``settings.topic_partitions`` and
+    ``settings.topic_replication_factor``); returns the ones created."""
     wanted = names or (settings.topic_raw, *settings.output_topics)
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="rasd-admin")
     await admin.start()
@@ -24,9 +31,7 @@ async def ensure_topics(settings: Settings, names: tuple[str, ...] | None = None
         if missing:
             # Another worker may create one between our list and create: that is fine.
             with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(
-                    [NewTopic(n, settings.topic_partitions, 1) for n in missing]
-                )
+                await admin.create_topics(new_topics(settings, missing))
         return missing
     finally:
         await admin.close()

@@ -43,7 +43,7 @@ def app(tmp_path: Path) -> faust.App:
     # Never contacted: test_context feeds the agent through a local channel.
     settings = Settings(kafka_bootstrap="127.0.0.1:9", app_id="rasd-agents", data_dir=tmp_path)
     # A dict for the duplicate index: Faust tables need a running worker.
-    return create_app(settings, Metrics.create(), seen={})
+    return create_app(settings, Metrics.create(), seen={}, in_order=False)
 
 
 def topics(records: list[dict[str, Any]]) -> list[str]:
@@ -105,7 +105,9 @@ def metrics() -> Metrics:
 def budgeted(tmp_path: Path, metrics: Metrics) -> faust.App:
     """An app whose dead-letter log allows two lines per (never-ending) minute."""
     settings = Settings(kafka_bootstrap="127.0.0.1:9", app_id="rasd-budget", data_dir=tmp_path)
-    return create_app(settings, metrics, seen={}, dead_letter_log=LogBudget(2, 60.0))
+    return create_app(
+        settings, metrics, seen={}, dead_letter_log=LogBudget(2, 60.0), in_order=False
+    )
 
 
 async def test_a_keyless_dead_letter_is_keyed_by_topic_partition_and_offset(
@@ -198,7 +200,7 @@ def small_limits_app(tmp_path: Path) -> faust.App:
         max_content_bytes=65_536,
         max_message_bytes=65_536,
     )
-    return create_app(settings, Metrics.create(), seen={}, on_fatal=fatal)
+    return create_app(settings, Metrics.create(), seen={}, on_fatal=fatal, in_order=False)
 
 
 async def test_an_oversized_input_is_dead_lettered_as_a_reference_before_any_work(
@@ -273,7 +275,7 @@ async def test_a_send_error_after_part_of_the_fan_out_stops_the_worker_not_a_dea
     tmp_path: Path, failing_sends: list[dict[str, Any]]
 ) -> None:
     settings = Settings(kafka_bootstrap="127.0.0.1:9", app_id="rasd-fanout", data_dir=tmp_path)
-    app = create_app(settings, Metrics.create(), seen={}, on_fatal=fatal)
+    app = create_app(settings, Metrics.create(), seen={}, on_fatal=fatal, in_order=False)
     raw = {"id": "a1", "source": "t", "content": SEED_004.read_text("utf-8")}
     async with app.agents["clean"].test_context() as agent:
         await agent.put(key=b"a1", value=orjson.dumps(raw))
@@ -293,7 +295,7 @@ async def test_a_failed_dead_letter_stops_the_worker_instead_of_skipping_the_inp
     tmp_path: Path, failing_sends: list[dict[str, Any]]
 ) -> None:
     settings = Settings(kafka_bootstrap="127.0.0.1:9", app_id="rasd-dlq", data_dir=tmp_path)
-    app = create_app(settings, Metrics.create(), seen={}, on_fatal=fatal)
+    app = create_app(settings, Metrics.create(), seen={}, on_fatal=fatal, in_order=False)
     FATAL.clear()
     with pytest.raises(FatalError):
         async with app.agents["clean"].test_context() as agent:
@@ -334,13 +336,13 @@ async def test_a_copy_keeps_its_ce_id_whatever_the_worker_saw_before_it(
     content = SEED_004.read_text("utf-8")
     copy = orjson.dumps({"id": "copy", "source": "t", "content": content})
     settings = Settings(kafka_bootstrap="127.0.0.1:9", app_id="rasd-ids", data_dir=tmp_path)
-    seen_first = create_app(settings, Metrics.create(), seen={})
+    seen_first = create_app(settings, Metrics.create(), seen={}, in_order=False)
     async with seen_first.agents["clean"].test_context() as agent:
         await agent.put(key=b"first", value=copy.replace(b'"copy"', b'"first"'))
         await agent.put(key=b"copy", value=copy)
     marked = [s for s in sent if s["topic"] == "articles.clean" and s["key"] == b"copy"]
     sent.clear()
-    fresh = create_app(settings, Metrics.create(), seen={})
+    fresh = create_app(settings, Metrics.create(), seen={}, in_order=False)
     async with fresh.agents["clean"].test_context() as agent:
         await agent.put(key=b"copy", value=copy)
     [again] = [s for s in sent if s["topic"] == "articles.clean"]

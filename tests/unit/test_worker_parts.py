@@ -8,6 +8,8 @@ from services.contracts.events import RawArticle
 from services.contracts.ids import complete_raw, derive_id
 from services.enricher.logbudget import LogBudget
 from services.enricher.pipeline import DeadLetterError, decode
+from services.enricher.settings import Settings
+from services.enricher.topics import new_topics
 
 
 class Clock:
@@ -67,3 +69,9 @@ def test_the_raw_schema_requires_only_what_the_worker_cannot_fill_in() -> None:
         jsonschema.validate({"id": "x", "source": "t"}, schema)
     clean = orjson.loads((REPO / "schemas" / "article.clean.v1.json").read_bytes())
     assert {"id", "source", "content"} <= set(clean["required"]), "downstream events stay complete"
+
+
+def test_topics_are_created_with_the_configured_partitions_and_replicas() -> None:
+    settings = Settings(topic_partitions=8, topic_replication_factor=3)
+    [topic] = new_topics(settings, ["articles.raw"])
+    assert (topic.name, topic.num_partitions, topic.replication_factor) == ("articles.raw", 8, 3)
