@@ -155,7 +155,10 @@ def create_app(
     offsets across partitions).
     """
     budget = dead_letter_log or LogBudget(DEAD_LETTER_LOG_LINES_PER_MINUTE, 60.0)
-    commits.install(strict=settings.processing_guarantee is Guarantee.AT_LEAST_ONCE)
+    commits.install(
+        strict=settings.processing_guarantee is Guarantee.AT_LEAST_ONCE,
+        inputs={settings.topic_raw, settings.topic_clean},
+    )
     app = faust_app(settings)
     setup_prometheus_sensors(
         app, pattern="/metrics", registry=metrics.registry, name_prefix="faust"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from faust.types import TP
 
-from services.enricher.commits import InOrder
+from services.enricher.commits import InOrder, contiguous_commit
 
 RAW0 = TP("rasd.raw", 0)
 
@@ -52,3 +52,20 @@ def test_partitions_are_ordered_apart() -> None:
     order.processed(RAW0, 10)
     assert order.follows(TP("rasd.raw", 1), 500)
     assert order.follows(TP("rasd.clean", 0), 500)
+
+
+def test_the_commit_moves_over_acknowledged_offsets_that_follow_the_committed_one() -> None:
+    assert contiguous_commit([10, 11, 12], committed=10) == (13, 3)
+    assert contiguous_commit([10, 11, 13, 14], committed=10) == (12, 2)
+
+
+def test_a_missing_offset_holds_the_commit_even_a_single_one_or_after_zero() -> None:
+    # Faust let exactly one missing offset through, and checked nothing after offset 0.
+    assert contiguous_commit([11, 12], committed=10) == (None, 0)
+    assert contiguous_commit([3, 4], committed=0) == (None, 0)
+    assert contiguous_commit([0, 1], committed=0) == (2, 2)
+
+
+def test_acknowledgements_below_the_committed_offset_never_move_it_back() -> None:
+    assert contiguous_commit([7, 8, 10, 11], committed=10) == (12, 4)
+    assert contiguous_commit([7, 8], committed=10) == (None, 2)
