@@ -119,7 +119,7 @@ class InOrder:
 
     def __init__(self, every: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.due: dict[TP, int] = {}
-        self.rewound: dict[tuple[TP, int], float] = {}
+        self.rewound: dict[TP, tuple[int, float]] = {}  # the last rewind: (to, when)
         self.every, self.clock = every, clock
 
     def follows(self, tp: TP, offset: int) -> bool:
@@ -137,7 +137,8 @@ class InOrder:
         rewind are still arriving)."""
         due = self.due[tp]
         now = self.clock()
-        if now - self.rewound.get((tp, due), -1e9) < self.every:
+        to, when = self.rewound.get(tp, (-1, -1e9))
+        if to == due and now - when < self.every:
             return None
-        self.rewound[(tp, due)] = now
+        self.rewound[tp] = (due, now)
         return due
