@@ -29,7 +29,14 @@ from services.contracts.events import RawArticle
 from services.enricher.pipeline import clean_article, enrich_article, warm_up
 from services.enricher.settings import Settings, run_settings
 from services.enricher.topics import ensure_topics
-from services.localkafka import REPO, LocalKafka, LocalWorker, free_port, start_local_kafka
+from services.localkafka import (
+    REPO,
+    LocalKafka,
+    LocalWorker,
+    free_port,
+    rss_mb,
+    start_local_kafka,
+)
 from services.producer.publish import publish
 from services.producer.readers import Accepted, read_paths
 
@@ -124,16 +131,6 @@ class RssSampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def measure(

@@ -32,7 +32,14 @@ from services.contracts.cloudevents import read_headers
 from services.enricher.app import FATAL_EXIT
 from services.enricher.settings import Guarantee, run_settings
 from services.enricher.topics import ensure_topics
-from services.localkafka import REPO, LocalKafka, LocalWorker, free_port, start_local_kafka
+from services.localkafka import (
+    REPO,
+    LocalKafka,
+    LocalWorker,
+    free_port,
+    rss_mb,
+    start_local_kafka,
+)
 
 Echo = Callable[[str], None]
 MAX_CONTENT_BYTES = 300_000
@@ -192,16 +199,6 @@ def bad_inputs(count: int, rng: random.Random) -> list[BadInput]:
 
 
 # --- the run --------------------------------------------------------------------------------
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def _articles_handled(port: int) -> float:
@@ -407,7 +404,7 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
                 if process is None:
                     continue
                 if process.poll() is None:
-                    rss = _rss_mb(process.pid)
+                    rss = rss_mb(process.pid)
                     samples.append((now, f"rss_{m.name}", rss))
                     result.max_rss_mb = max(result.max_rss_mb, rss)
                 elif process.returncode == FATAL_EXIT:  # stopped on purpose, nothing committed

@@ -90,6 +90,17 @@ def broker_port() -> int:
     return free_port()
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` in MB (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def start_local_kafka(port: int | None = None) -> LocalKafka:
     return LocalKafka(port or broker_port()).start()
 
