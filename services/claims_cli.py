@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from services.clitools import gold_arguments, load_gold
+from services.clitools import ANT_CORPUS, gold_arguments, load_gold
 
 _SUBSETS = ("all", "held-out", "development")
 
@@ -85,14 +85,11 @@ def eval_claims(
             click.echo(line)
 
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpus" / "ant.jsonl.xz"
-
-
 @click.command(name="cues")
 @click.option(
     "--corpus",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=DEFAULT_CORPUS,
+    default=ANT_CORPUS,
     show_default=True,
     help="JSONL(.xz) news corpus to mine (ship only what is mined from a corpus whose licence "
     "allows it: ant.jsonl.xz does, saudinewsnet.jsonl.xz does not)",

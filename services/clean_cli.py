@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from services.clitools import gold_arguments, load_gold
+from services.clitools import ANT_CORPUS, gold_arguments, load_gold
 
 if TYPE_CHECKING:
     from services.arabic.pagelines_train import LabelledPage
     from services.arabic.pagesynth import Story
 
-DEFAULT_CORPUS = Path("../shared/data/corpus/ant.jsonl.xz")
 DEFAULT_GOLD = Path("../shared/data/dev/gold.jsonl")
 TRAIN_SEED = 1
 TEST_SEED = 2  # synthetic test pages: another seed, so no training page is scored
@@ -63,7 +62,7 @@ def _dev_pages(gold: Path | None) -> dict[str, LabelledPage]:
 corpus_option = click.option(
     "--corpus",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_CORPUS,
+    default=ANT_CORPUS,
     show_default=True,
     help="ANT corpus JSONL (.xz); its licence allows shipping the model",
 )

@@ -1,4 +1,5 @@
-"""Pieces the ``rasd`` commands share: the gold-file arguments of ``rasd eval``."""
+"""Pieces the ``rasd`` commands share: the gold-file arguments of ``rasd eval`` and the default
+corpus of ``rasd train``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ if TYPE_CHECKING:
     from services.evaluation.gold import GoldArticle
 
 F = TypeVar("F", bound=Callable[..., None])
+
+# The news corpus whose licence allows shipping what is trained on it (../shared/data/corpus).
+ANT_CORPUS = Path("../shared/data/corpus/ant.jsonl.xz")
 
 
 def gold_arguments(command: F) -> F:

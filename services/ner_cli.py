@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import click
 
-from services.clitools import gold_arguments, load_gold
+from services.clitools import ANT_CORPUS, gold_arguments, load_gold
 
 F = TypeVar("F", bound=Callable[..., None])
 
@@ -306,14 +306,11 @@ def eval_ner_articles(
         click.echo(line)
 
 
-DEFAULT_CORPUS = Path("../shared/data/corpus/ant.jsonl.xz")
-
-
 @train_group.command(name="wordstats")
 @click.option(
     "--corpus",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=DEFAULT_CORPUS,
+    default=ANT_CORPUS,
     show_default=True,
     help="A .jsonl.xz news corpus (../shared/data/corpus/README.md); the shipped file is "
     "counted on ant.jsonl.xz only (licence)",
