@@ -12,8 +12,9 @@ description head match; how the rules found it), and a conditional logit (softma
 claim's candidates, weights in ``resources/speakers.json``, model card ``resources/speakers.md``)
 picks one. The weights are fitted by ``rasd train speakers`` on the dev gold.
 
-One switch, :func:`use_resolver`: ``"ranker"`` (default) or ``"rules"`` (the rules' proposal
-unchanged). Pure text code: no configuration is read here and nothing imports Kafka.
+One switch, :func:`use_resolver`: ``"rules"`` (the default: the rules' proposal unchanged, as
+the ranker only ties them across outlets) or ``"ranker"``. Pure text code: no configuration is
+read here and nothing imports Kafka.
 """
 
 from __future__ import annotations
