@@ -393,12 +393,11 @@ def create_app(
                 await manual.ack(event)
             elif (target := order.rewind_to(tp)) is not None:
                 log.warning(
-                    "%s[%s]: offset %s arrived where %s was due; rewinding to %s so that the "
+                    "%s[%s]: offset %s arrived where %s was due; rewinding there so that the "
                     "inputs in between are processed",
                     tp.topic,
                     tp.partition,
                     offset,
-                    target,
                     target,
                 )
                 await app.consumer.seek(tp, target)
