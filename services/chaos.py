@@ -221,6 +221,12 @@ class _Member:
     port: int
 
 
+def kill_due(resumed_at: float, kill_every: float) -> float:
+    """When to SIGKILL a worker that resumed work at ``resumed_at``: once it has worked
+    ``kill_every`` seconds, or never when ``kill_every`` is 0 (a soak)."""
+    return resumed_at + kill_every if kill_every > 0 else float("inf")
+
+
 def run_chaos(plan: ChaosPlan, *, echo: Echo, bootstrap: str | None = None) -> ChaosResult:
     """Run ``plan`` on its own local broker (``bootstrap`` only without a broker restart)."""
     return asyncio.run(_run(plan, echo, bootstrap))
@@ -392,7 +398,7 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
 
     async def chaos() -> None:
         t0 = time.monotonic()
-        next_kill = plan.kill_every or float("inf")
+        next_kill = kill_due(0.0, plan.kill_every)
         joined = left = False
         restart: asyncio.Task[None] | None = None
         watching: float | None = time.monotonic()  # since worker a (re)started, until it works
@@ -419,7 +425,7 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
                 if result.kills:  # the first start is not a restart
                     result.resume_seconds.append(time.monotonic() - watching)
                 watching = None
-                next_kill = now + plan.kill_every  # kill again once it has worked a while
+                next_kill = kill_due(now, plan.kill_every)
             # One fault at a time: a worker that is starting up when the broker goes away exits
             # (Faust's start does not retry), so kills and the broker restart wait for each other.
             restarting = restart is not None and not restart.done()
