@@ -28,6 +28,7 @@ from pathlib import Path
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
+from services.chaos_plot import plot_timeline, rss_growth
 from services.contracts.cloudevents import read_headers
 from services.enricher.app import FATAL_EXIT
 from services.enricher.settings import Guarantee, run_settings
@@ -60,6 +61,12 @@ class ChaosPlan:
     seed: int = 1
     partitions: int = 4
 
+    def describe(self) -> str:
+        return (
+            f"rasd chaos --good {self.good} --bad {self.bad} --rate {self.rate:g} "
+            f"--kill-every {self.kill_every:g} ({self.guarantee})"
+        )
+
 
 @dataclass(slots=True)
 class ChaosResult:
@@ -78,7 +85,9 @@ class ChaosResult:
     latencies: list[float] = field(default_factory=list)
     reader_restarts: int = 0  # reading consumers replaced after bringing nothing for a while
     elapsed: float = 0.0
+    rss_growth: float | None = None  # worker a, second fifth of the run to the last (a soak)
     timeline: Path | None = None
+    plot: Path | None = None
     logs: list[Path] = field(default_factory=list)
 
     @property
@@ -124,8 +133,17 @@ class ChaosResult:
         ):
             if items:
                 lines.append(f"{name}: {', '.join(items[:20])}{' …' if len(items) > 20 else ''}")
+        if self.rss_growth is not None:
+            lines.append(
+                f"worker a RSS, second fifth of the run to the last: {self.rss_growth:+.1%}"
+            )
         if self.timeline:
             lines.append(f"timeline: {self.timeline}")
+        lines.append(
+            f"plot: {self.plot}"
+            if self.plot
+            else "plot: not drawn (matplotlib missing: install rasd[plot], or `uv sync`)"
+        )
         return lines
 
 
@@ -397,7 +415,7 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
                 await asyncio.wait_for(consumer.stop(), 10)
 
     async def chaos() -> None:
-        t0 = time.monotonic()
+        t0 = begun
         next_kill = kill_due(0.0, plan.kill_every)
         joined = left = False
         restart: asyncio.Task[None] | None = None
@@ -470,6 +488,7 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
         echo("  broker: started again")
 
     gone: list[_Member] = []
+    begun = time.monotonic()  # the timeline's zero
     try:
         await asyncio.gather(produce(), collect(), chaos())
     finally:
@@ -504,6 +523,10 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
         for k in goods:
             if k in first_seen:
                 writer.writerow(
-                    [f"{sent_at[k] - started:.1f}", "latency", f"{first_seen[k] - sent_at[k]:.2f}"]
+                    [f"{sent_at[k] - begun:.1f}", "latency", f"{first_seen[k] - sent_at[k]:.2f}"]
                 )
+    if not result.kills:  # a killed worker's RSS starts again from nothing
+        result.rss_growth = rss_growth([(t, v) for t, w, v in samples if w == "rss_a"])
+    with contextlib.suppress(ImportError):
+        result.plot = plot_timeline(result.timeline, out / "timeline.png", title=plan.describe())
     return result

@@ -476,6 +476,12 @@ def bench(articles: int, kafka: bool, seeds: Path, workers: int) -> None:
     help="Hard bound on the whole run (seconds)",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the generated inputs")
+@click.option(
+    "--plot",
+    "replot",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Run nothing: draw an earlier run's timeline.csv as timeline.png beside it",
+)
 def chaos(
     good: int,
     bad: int,
@@ -486,6 +492,7 @@ def chaos(
     exactly_once: bool,
     within: float,
     seed: int,
+    replot: Path | None,
 ) -> None:
     """Fault run on a local Kafka of its own: workers SIGKILLed, a worker joining and leaving,
     the broker restarted, bad inputs interleaved; then prove nothing was lost.
@@ -496,6 +503,16 @@ def chaos(
     """
     from services.chaos import ChaosPlan, run_chaos
 
+    if replot is not None:
+        from services.chaos_plot import plot_timeline
+
+        try:
+            click.echo(plot_timeline(replot, replot.with_suffix(".png")))
+        except ImportError:
+            raise click.ClickException(
+                "drawing needs matplotlib: install rasd[plot] (or `uv sync` in a checkout)"
+            ) from None
+        return
     plan = ChaosPlan(
         good=good,
         bad=bad,
