@@ -209,6 +209,7 @@ def find_claims(
     last_speaker: PartyFound | None = None
     previous: tuple[int, int] | None = None
     quoted_until = -1  # end of a quotation that runs on from an earlier sentence
+    spoke = False  # the sentence before ended with a speaker's statement
     for s_start, s_end in sentences:
         if s_end <= quoted_until:
             continue  # inside a quotation already claimed (its cues belong to it)
@@ -242,7 +243,31 @@ def find_claims(
         )
         found, last_speaker = _statements(sent, lexicon, last_speaker, where)
         found = found or _sourced(sent, where, lexicon)
-        if found and found[-1].cue is not None:
+        if not found:
+            # سيطر المقاتلون على المدينة، حسبما قال المتحدث: the attribution after the words
+            found = _attributed_after(sent, lexicon, last_speaker)
+            last_speaker = found[-1].speaker if found and found[-1].speaker else last_speaker
+        if not found and spoke and s_start >= quoted_until and last_speaker is not None:
+            # وأوضح سالم أن ... . «العمل يسير وفق الجدول». : a quotation standing alone right
+            # after a statement goes on with its speaker's words
+            found = _quotation_alone(sent, last_speaker)
+        if found and found[-1].content_start >= s_end:
+            # وقال الوزير: / «نحن ماضون ...»: the cue ends its sentence, the words follow
+            said = _said_next(text, s_end, sentences)
+            if said is None:
+                found.pop()
+            else:
+                found[-1] = replace(found[-1], content_start=said[0], content_end=said[1])
+                quoted_until = said[1]
+                in_sentence = _countable(
+                    text,
+                    quantities[
+                        bisect_left(quantity_starts, s_start) : bisect_left(
+                            quantity_starts, said[1]
+                        )
+                    ],
+                )
+        elif found and found[-1].speaker is not None:
             run_on = _quotation_end(text, found[-1], s_end, sentences)
             if run_on is not None:
                 # "نجلس هنا ... الأرقام. لا تستطيع ... العاصفة": one quotation, one claim
@@ -254,6 +279,7 @@ def find_claims(
                         bisect_left(quantity_starts, s_start) : bisect_left(quantity_starts, run_on)
                     ],
                 )
+        spoke = bool(found) and found[-1].speaker is not None
         claimed: list[FoundQuantity] = []
         for claim in found:
             inside = [q for q in in_sentence if claim.content_start <= q.start < claim.content_end]
@@ -300,19 +326,173 @@ def _quotation_end(
     """Where a quotation opened right before ``claim``'s content and left open at the end of
     its sentence closes, when that is in one of the next few sentences and no other quotation
     opens first; else None."""
-    before = text[: claim.content_start].rstrip()
-    opener = before[-1:] if before else ""
-    closer = _CLOSER.get(opener)
-    if closer is None or closer in text[claim.content_start : s_end]:
+    opener = _open_quotation(text, claim.content_start, s_end)
+    if opener is None:
         return None
-    following = [e for s, e in sentences if s >= s_end][:_QUOTE_RUN_SENTENCES]
+    return _closing_mark(text, opener, s_end, sentences)
+
+
+def _closing_mark(
+    text: str, opener: str, start: int, sentences: list[tuple[int, int]]
+) -> int | None:
+    """Where the quotation opened by ``opener`` before ``start`` closes, within the sentence
+    at ``start`` and the few after it; None when another quotation opens first. A mark that
+    opens a paragraph re-opens the same quotation («... \n«... »: a quote over paragraphs)."""
+    following = [e for s, e in sentences if s >= start][:_QUOTE_RUN_SENTENCES]
     if not following:
         return None
-    reach = following[-1]
-    at = text.find(closer, s_end, reach + 1)
-    if at < 0 or (opener != '"' and opener in text[s_end:at]):
-        return None
+    reach = following[-1] + 1
+    closer = _CLOSER[opener]
+    at = start
+    while True:
+        at = text.find(closer, at, reach)
+        if at < 0:
+            return None
+        if opener == '"' and _opens_paragraph(text, at):
+            at += 1  # "... \n"...: the straight quote re-opens the quotation
+            continue
+        break
+    if opener != '"':
+        where = text.find(opener, start, at)
+        while where >= 0:
+            if not _opens_paragraph(text, where):
+                return None
+            where = text.find(opener, where + 1, at)
     return at
+
+
+def _opens_paragraph(text: str, at: int) -> bool:
+    before = text[:at].rstrip(" \t")
+    return not before or before[-1] == "\n"
+
+
+def _said_next(text: str, s_end: int, sentences: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The quotation a cue ending its sentence with a colon introduces, when the next sentence
+    opens it (to its closing mark). Words after the colon without a quotation are most often
+    a list (ومن أهدافه: / 1- ...), not speech."""
+    following = [(s, e) for s, e in sentences if s >= s_end]
+    if not following:
+        return None
+    start, _ = _trim(text, *following[0])
+    if text[start : start + 1] not in _OPENING_QUOTES:
+        return None
+    close = _closing_mark(text, text[start], start + 1, sentences)
+    if close is None:
+        return None
+    start, end = _trim(text, start + 1, close)
+    return (start, end) if _has_words(text[start:end]) else None
+
+
+_AS_SAID: Final = frozenset({"حسبما", "بحسبما"})  # حسبما قال X: as X said
+_AS_PUT: Final = frozenset({"قول", "تعبير"})  # على حد قول X، على حد تعبيره: in X's words
+_AS_PUT_PRONOUNS: Final = ("ه", "ها", "هم", "هما")
+
+
+def _attributed_after(
+    sent: _Sentence, lexicon: Cues, last_speaker: PartyFound | None
+) -> list[ClaimFound]:
+    """The sentence's words attributed by a phrase after them: «سيطر المقاتلون على المدينة،
+    حسبما قال المتحدث باسم المجموعة», «... على حد قول المحلل», «... على حد تعبيره» (the last
+    speaker); or before them: «وحسبما ذكرت الوكالة، فإن ...». The speaker is the one named
+    after the verb or verbal noun."""
+    raw = sent.text[sent.span[0] : sent.span[1]]
+    if "حسبما" not in raw and " حد" not in raw:
+        return []  # most sentences: neither phrase (a quick test, the tokens decide)
+    tokens = sent.tokens
+    for i, token in enumerate(tokens):
+        if _stem(token) in _AS_SAID and i + 1 < len(tokens) and _is_cue(tokens[i + 1], lexicon):
+            after = i + 2
+            if after < len(tokens) and tokens[after].folded == "به":
+                after += 1  # حسبما أفادت به وسائل إعلام
+            speaker = _phrase_party(sent, tokens[after:], lexicon, "name")
+            cue_end = i + 2
+        elif (
+            i + 2 < len(tokens)
+            and token.folded == "علي"
+            and tokens[i + 1].folded == "حد"
+            and _as_put(tokens[i + 2].folded) is not None
+        ):
+            after, cue_end = i + 3, i + 3
+            if _as_put(tokens[i + 2].folded):
+                continued = last_speaker and replace(last_speaker, resolved_from="continuation")
+                speaker = continued or None
+            else:
+                speaker = _phrase_party(sent, tokens[after:], lexicon, "name")
+        else:
+            continue
+        if speaker is None:
+            return []
+        if speaker.resolved_from == "title":
+            speaker = _description_referent(sent, speaker, lexicon) or speaker
+        leading = all(not t.is_word or t.folded in ("و", "ف") for t in tokens[:i])
+        if leading:  # وحسبما ذكرت الوكالة، فإن ...: the words after the source's clause
+            brk = next(
+                (j for j in range(after, len(tokens)) if tokens[j].text in _CLAUSE_BREAKS), None
+            )
+            if brk is None or brk + 1 >= len(tokens):
+                return []
+            start, end = _trim(sent.text, _skip_fa(sent, tokens[brk + 1].start), sent.span[1])
+        else:
+            start, end = _trim(sent.text, sent.span[0], token.start)
+        if not _has_words(sent.text[start:end]) or _is_question(sent.text, end):
+            return []
+        cue = sent.text[token.start : tokens[cue_end - 1].end]
+        return [
+            ClaimFound(
+                "statement", speaker, cue, start, end, None, [], sent.span, _confidence(speaker)
+            )
+        ]
+    return []
+
+
+def _as_put(word: str) -> bool | None:
+    """قول/تعبير (False: a name follows), قوله/تعبيرها (True: a pronoun), else None."""
+    for noun in _AS_PUT:
+        if word == noun:
+            return False
+        if word.startswith(noun) and word[len(noun) :] in _AS_PUT_PRONOUNS:
+            return True
+    return None
+
+
+def _quotation_alone(sent: _Sentence, speaker: PartyFound) -> list[ClaimFound]:
+    """A sentence that is one quotation («نحن ماضون في خطتنا».), as a statement of ``speaker``
+    with no cue; a quoted name with words after it («أرامكو» تعلن ...) is not one."""
+    text = sent.text
+    start, end = _trim(text, *sent.span)
+    opener = text[start : start + 1]
+    if opener not in _OPENING_QUOTES:
+        return []
+    close = text.find(_CLOSER[opener], start + 1, end)
+    if close >= 0 and _has_words(text[close + 1 : end], 1):
+        return []
+    start, end = _trim(text, start + 1, close if close >= 0 else end)
+    if not _has_words(text[start:end], _QUOTED_NAME_WORDS) or _is_question(text, end):
+        return []
+    continued = replace(speaker, resolved_from="continuation")
+    return [
+        ClaimFound(
+            "statement", continued, None, start, end, None, [], sent.span, _confidence(continued)
+        )
+    ]
+
+
+def _open_quotation(text: str, start: int, s_end: int) -> str | None:
+    """The opening mark of a quotation still open at the sentence end ``s_end``: opened right
+    before the content (قال كاظمي "نجلس ...), as its first character (قال: «نحن ...; قال إن
+    "نحن ...), or inside it (قال إن الحكومة «لن تتراجع. ...); else None."""
+    before = text[:start].rstrip()
+    opener = before[-1:] if before else ""
+    region = text[start:s_end]
+    if opener in _CLOSER:
+        return opener if _CLOSER[opener] not in region else None
+    for mark, closer in _CLOSER.items():
+        if mark == '"':
+            if region.count('"') % 2:
+                return mark  # an odd straight quote: the last one opens
+        elif region.rfind(mark) > region.rfind(closer):
+            return mark
+    return None
 
 
 # Confidence of numeric claims with no speaker: a number in a sentence is found reliably once
@@ -423,6 +603,7 @@ class _Opening:
     cue_end: int  # token index after the cue phrase (with its particle)
     speaker_end: int  # token index after the speaker region (cue_end..speaker_end)
     content: int  # token index of the first content token
+    clause: int = -1  # token index where the cue's clause starts (a linker: ، فيما أكد), if before
 
 
 def _openings(sent: _Sentence, lexicon: Cues) -> list[_Opening]:
@@ -437,21 +618,74 @@ def _openings(sent: _Sentence, lexicon: Cues) -> list[_Opening]:
             continue  # a cue inside a quotation is part of what is quoted (وشدد على "... ويحذر")
         if _is_retrospective(tokens, k):
             continue  # its content is the previous sentence
+        if k > 0 and _stem(tokens[k - 1]) in _AS_SAID:
+            continue  # ...، حسبما قال الوزير: its content comes before it (_attributed_after)
+        linked = _linked_clause(sent, k, lexicon) if accepted else None
         at_boundary = (
             k == 0
             or tokens[k - 1].text in _CLAUSE_BREAKS
             or tokens[k].folded[0] in "وف"
             or _after_contrast(tokens, k, lexicon)
+            or linked is not None
         )
         if accepted and not at_boundary and _stem(tokens[k]) not in lexicon.participles:
             continue
         opened = _content_opening(sent, k, len(tokens), lexicon)
         if opened is not None:
-            accepted.append(_Opening(k, *opened))
+            accepted.append(_Opening(k, *opened, clause=k if linked is None else linked))
     return accepted
 
 
 _CONTRASTS: Final = frozenset({"الا", "غير", "بيد", "لكن"})
+# Words that open a clause of its own inside a sentence: وقال X إن ...، فيما أكد Y أن ...
+# (بينما، في حين، كما، حيث، ومن جهته); the same before a subject (لكن المحلل قال إن).
+_CLAUSE_LINKERS: Final = frozenset(
+    fold(w)
+    for w in (
+        *("فيما", "بينما", "حين", "كما", "حيث", "لكن", "ولكن"),
+        *("جهته", "جهتها", "جهتهم", "جانبه", "جانبها", "جانبهم"),
+    )
+)
+_SUBJECT_LINKERS: Final = frozenset(fold(w) for w in ("فيما", "بينما", "حين", "لكن", "ولكن"))
+_RELATIVES: Final = frozenset(fold(w) for w in ("الذي", "التي"))
+_RESUMED_IN: Final = frozenset(fold(w) for w in ("فيه", "فيها"))  # في الوقت الذي حذر فيه X
+_LINKER_PHRASE_WORDS: Final = 3  # في الوقت الذي، ومن جهته: words of a linker phrase
+
+
+def _linked_clause(sent: _Sentence, k: int, lexicon: Cues) -> int | None:
+    """Where the clause of the cue at ``k`` starts when a linker opens it (، فيما أكد Y؛ في
+    حين اعتبر Y؛ في الوقت الذي حذر فيه Y؛ لكن المحلل Y قال), else None. The clause then
+    starts a claim of its own instead of going on with the one before."""
+    tokens = sent.tokens
+    if k == 0:
+        return None
+    before = tokens[k - 1]
+    if _is_linker(before, _CLAUSE_LINKERS):
+        return _phrase_start(tokens, k - 1)
+    resumed = k + 1 < len(tokens) and tokens[k + 1].folded in _RESUMED_IN
+    if before.folded in _RELATIVES and resumed:
+        return _phrase_start(tokens, k - 1)
+    if _subject_before(sent, k) is None and _speaker_noun_before(sent, k, lexicon) is None:
+        return None
+    for i in range(k - 2, max(-1, k - 2 - _RELAYED_SUBJECT_WORDS), -1):
+        if tokens[i].text in _CLAUSE_BREAKS or _is_complementizer(tokens[i], lexicon):
+            return None
+        if _is_linker(tokens[i], _SUBJECT_LINKERS):
+            return _phrase_start(tokens, i)
+    return None
+
+
+def _is_linker(token: Token, linkers: frozenset[str]) -> bool:
+    return token.folded in linkers or _stem(token) in linkers
+
+
+def _phrase_start(tokens: list[Token], i: int) -> int:
+    """The start of the linker phrase ending at ``i``: back to a clause break a few words
+    before (، في الوقت الذي), else ``i`` itself."""
+    for j in range(i, max(-1, i - _LINKER_PHRASE_WORDS - 1), -1):
+        if j == 0 or tokens[j - 1].text in _CLAUSE_BREAKS:
+            return j
+    return i
 
 
 def _after_contrast(tokens: list[Token], k: int, lexicon: Cues) -> bool:
@@ -484,18 +718,27 @@ def _statements(
     claims: list[ClaimFound] = []
     according = _source_in(sent, where, lexicon) if openings else None
     for n, opening in enumerate(openings):
-        limit = openings[n + 1].cue if n + 1 < len(openings) else len(sent.tokens)
+        limit = openings[n + 1].clause if n + 1 < len(openings) else len(sent.tokens)
         if limit < len(sent.tokens) and _after_contrast(sent.tokens, limit, lexicon):
             limit -= 2  # «...»، إلا أنهم يرون: the contrast starts the next claim's clause
-        if opening.content >= limit:
-            continue
-        start, end = _trim(sent.text, *_content_span(sent, opening, limit))
-        if not _has_words(sent.text[start:end]):
-            continue
+        if _said_after(sent, opening, limit, lexicon):
+            start = end = sent.span[1]  # وقال الوزير: — the words follow in the next sentence
+        else:
+            if opening.content >= limit:
+                continue
+            start, end = _trim(sent.text, *_content_span(sent, opening, limit))
+            if not _has_words(sent.text[start:end]):
+                continue
         speaker, source = _speaker(sent, opening, lexicon, claims, last_speaker)
         last_speaker = speaker or last_speaker
         if _is_question(sent.text, end):
             continue
+        relay = _relayed(sent, opening, limit, lexicon) if start < end else None
+        if relay is not None:
+            # قال X إن Y أكد أن ...: Y's words, relayed by X
+            opening, inner = relay
+            start, end = _trim(sent.text, *_content_span(sent, opening, limit))
+            source, speaker = speaker, inner
         cue_token = sent.tokens[opening.cue]
         cue = sent.text[cue_token.start : sent.tokens[opening.cue_end - 1].end]
         confidence = _confidence(speaker)
@@ -513,6 +756,79 @@ def _statements(
             )
         )
     return claims, last_speaker
+
+
+# Verbs of finding (وجدت الدراسة، توصل الطرفان إلى اتفاق، أظهرت الأرقام): inside another's
+# speech they report what was found or agreed, not words relayed.
+_FINDINGS: Final = frozenset(fold(w) for w in ("وجد", "توصل", "أظهر", "خلص"))
+_BARE_COMPLEMENTIZERS: Final = frozenset(fold(w) for w in ("أن", "إن", "بأن", "أنّ", "إنّ"))
+_RELAYED_SUBJECT_WORDS: Final = 6
+
+
+def _relayed(
+    sent: _Sentence, opening: _Opening, limit: int, lexicon: Cues
+) -> tuple[_Opening, PartyFound] | None:
+    """A statement relayed inside the content: قال X إن Y أكد أن ... or أوضح X أن Y أكد له أن
+    ...; Y's opening and Y. Y is a named party, a title and a name, or a title or noun of
+    people (وزير النقل، مصادر) right after a bare أن/إن (not إنه: then the speaker speaks of
+    himself), then a cue verb of saying (not of belief or finding: يعتقد، توصل) whose content
+    opens at once (one word such as له may come between)."""
+    tokens = sent.tokens
+    first = opening.content
+    if first == 0 or _stem(tokens[first - 1]) not in _BARE_COMPLEMENTIZERS:
+        return None
+    for j in range(first + 1, min(limit, first + 1 + _RELAYED_SUBJECT_WORDS)):
+        token = tokens[j]
+        if not token.is_word:
+            if token.text in _QUOTE_CHARS:
+                continue  # أن «حماس» أعلنت: a quoted name
+            return None
+        if not _is_cue(token, lexicon) or _is_conjoined(token, lexicon):
+            continue
+        lemma = _lemma(token, lexicon)
+        if _stem(token) in lexicon.participles or lemma in lexicon.impersonal | _FINDINGS:
+            return None
+        opened = _content_opening(sent, j, limit, lexicon)
+        if opened is None or opened[1] - opened[0] > 1:
+            return None
+        subject = _relayed_subject(sent, tokens[first:j], lexicon)
+        return (_Opening(j, *opened), subject) if subject is not None else None
+    return None
+
+
+def _relayed_subject(sent: _Sentence, region: list[Token], lexicon: Cues) -> PartyFound | None:
+    party = _phrase_party(sent, region, lexicon, "name")
+    if party is None:
+        return None
+    word = next(t for t in region if t.is_word)
+    heads = {word.folded, _stem(word)}
+    known = not heads.isdisjoint(
+        lexicon.roles | lexicon.speaker_nouns | lexicon.descriptions.keys()
+    )
+    # The phrase starts with a name (glued clitics aside), or is a title and a person's name
+    # (القاضي منير حلبي); a noun of an act before a name (ترشيح هونغ يشير إلى) is no speaker.
+    titled = known or word.folded.startswith("ال")
+    named = any(
+        (word.start <= m.start < word.end and m.entry.type in _SPEAKER_TYPES)
+        or (titled and region[0].start <= m.start < region[-1].end and m.entry.type == "PER")
+        for m in sent.mentions
+    )
+    if not named and not known:
+        return None
+    if party.resolved_from == "title":
+        party = _description_referent(sent, party, lexicon) or party
+    return party
+
+
+def _said_after(sent: _Sentence, opening: _Opening, limit: int, lexicon: Cues) -> bool:
+    """The cue's content opens at a colon that ends the sentence (وقال الوزير:)."""
+    tokens = sent.tokens
+    return (
+        limit == len(tokens)
+        and opening.content > 0
+        and tokens[opening.content - 1].text in lexicon.openers
+        and not any(t.is_word for t in tokens[opening.content :])
+    )
 
 
 # Confidence of a statement by how its speaker was found; a statement with none gets the last.
@@ -731,6 +1047,9 @@ def _rule_speaker(
     if split is not None:
         source = _phrase_party(sent, region[:split], lexicon, "source")
         return _phrase_party(sent, region[split + 1 :], lexicon, "name"), source
+    relayed = _relayed_through(sent, region, lexicon)
+    if relayed is not None:
+        return relayed
     named = _phrase_party(sent, region, lexicon, "name")
     if named is not None:
         if named.resolved_from == "title":
@@ -773,6 +1092,24 @@ def _rule_speaker(
         _stem(tokens[k]) in lexicon.participles
     )
     return replace(previous, resolved_from="continuation" if continues else "pronoun"), None
+
+
+_RELAYING: Final = (fold("نقلا"), "عن")
+
+
+def _relayed_through(
+    sent: _Sentence, region: list[Token], lexicon: Cues
+) -> tuple[PartyFound | None, PartyFound] | None:
+    """وذكرت الوكالة، نقلا عن مسؤول أمني، أن ...: the speaker is the one quoted (مسؤول أمني),
+    the verb's subject (الوكالة) the source relaying the words."""
+    for i in range(1, len(region) - 2):
+        if (region[i].folded, region[i + 1].folded) != _RELAYING:
+            continue
+        source = _phrase_party(sent, region[:i], lexicon, "source")
+        if source is None:
+            return None
+        return _phrase_party(sent, region[i + 2 :], lexicon, "name"), source
+    return None
 
 
 def _speaker_noun_before(sent: _Sentence, k: int, lexicon: Cues) -> PartyFound | None:
@@ -848,6 +1185,9 @@ def _phrase_party(
 ) -> PartyFound | None:
     """A named person in ``region``, else an entity or title phrase at its start."""
     words = [t for t in region if t.is_word]
+    if words and words[0].folded in _RESUMED_IN:  # حذر فيه المحلل: the speaker follows فيه
+        region = [t for t in region if t.start > words[0].start]
+        words = words[1:]
     if not words or words[0].folded in lexicon.non_speakers:
         return None
     lo, hi = region[0].start, region[-1].end

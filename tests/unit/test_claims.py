@@ -492,3 +492,204 @@ def test_a_cue_after_a_contrasting_anna_opens_a_new_claim() -> None:
     assert content(text, second) == "السيولة وافية"
     assert second.speaker is not None
     assert second.speaker.text == "المحللون"
+
+
+# Quotations over several sentences (issue 12, item 4)
+
+
+def test_a_quotation_after_a_colon_runs_to_its_closing_mark() -> None:
+    text = 'وقال المدرب سامر الخطيب: "لعبنا بشجاعة. لم يحالفنا الحظ. سنعود أقوى". وانتهت المباراة.'
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "سامر الخطيب"
+    assert content(text, claim).strip('"') == "لعبنا بشجاعة. لم يحالفنا الحظ. سنعود أقوى"
+
+
+def test_a_quotation_opened_inside_the_content_runs_to_its_closing_mark() -> None:
+    text = "وأكد رئيس النادي أن الفريق «لن يبيع لاعبيه. الميزانية تسمح بالبقاء». وسافر الفريق."
+    [claim] = claims(text)
+    assert content(text, claim) == "الفريق «لن يبيع لاعبيه. الميزانية تسمح بالبقاء"
+
+
+def test_a_quotation_reopened_at_each_paragraph_is_one_claim() -> None:
+    text = "وقالت الطبيبة هالة منصور: «المرض ينتشر في الشتاء.\n«الوقاية تبدأ بغسل اليدين»."
+    [claim] = claims(text)
+    assert content(text, claim) == "«المرض ينتشر في الشتاء.\n«الوقاية تبدأ بغسل اليدين"
+
+
+def test_a_cue_ending_its_sentence_with_a_colon_takes_the_quotation_on_the_next_line() -> None:
+    text = "وكتب الروائي عادل حسين:\n«الكتابة صبر طويل. والقارئ شريك في النص»."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "عادل حسين"
+    assert content(text, claim) == "الكتابة صبر طويل. والقارئ شريك في النص"
+
+
+def test_words_after_a_colon_without_a_quotation_are_a_list_not_speech() -> None:
+    text = "وأوضح المدير أن للخطة أهدافا، وأضاف:\n1- تحسين الخدمات.\n2- خفض التكاليف."
+    [claim] = claims(text)
+    assert claim.cue == "وأوضح"
+
+
+def test_a_quotation_standing_alone_after_a_statement_goes_on_with_its_speaker() -> None:
+    text = (
+        "وأوضح المهندس أحمد سالم أن الجسر سيفتح في الربيع. "
+        "«العمل يسير بلا توقف، والعمال يتناوبون ليلا ونهارا»."
+    )
+    first, second = claims(text)
+    assert second.speaker is not None
+    assert first.speaker is not None
+    assert second.speaker.text == first.speaker.text == "أحمد سالم"
+    assert second.speaker.resolved_from == "continuation"
+    assert content(text, second) == "العمل يسير بلا توقف، والعمال يتناوبون ليلا ونهارا"
+
+
+def test_a_quoted_name_opening_a_sentence_is_not_a_quotation() -> None:
+    text = "وأوضح المهندس أحمد سالم أن الجسر سيفتح في الربيع. «الجسر الجديد» يربط ضفتي النهر."
+    assert len(claims(text)) == 1
+
+
+def test_a_short_quotation_after_a_statement_is_not_taken_for_speech() -> None:
+    text = "وأوضح المهندس أحمد سالم أن الجسر سيفتح في الربيع. «الجسر الجديد»."
+    assert len(claims(text)) == 1
+
+
+def test_a_statement_relayed_inside_another_speech_is_the_relayed_speaker_s() -> None:
+    text = "وقال المحامي سليم داود إن القاضي منير حلبي أكد أن الجلسة ستعقد علنا."
+    [claim] = claims(text)
+    assert claim.cue == "أكد"
+    assert claim.speaker is not None
+    assert claim.speaker.text == "منير حلبي"
+    assert claim.according_to is not None
+    assert claim.according_to.text == "سليم داود"
+    assert content(text, claim) == "الجلسة ستعقد علنا"
+
+
+def test_a_relayed_speaker_may_be_a_title_with_the_listener_after_the_cue() -> None:
+    text = "وأوضح رئيس البلدية أن وزير النقل أكد له أن الطريق سيفتح قريبا."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "وزير النقل"
+    assert claim.according_to is not None
+    assert claim.according_to.text == "رئيس البلدية"
+    assert content(text, claim) == "الطريق سيفتح قريبا"
+
+
+def test_a_speaker_speaking_of_himself_relays_nothing() -> None:
+    text = "وقال المحامي سليم داود إنه أكد للقاضي أن موكله بريء."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "سليم داود"
+    assert claim.according_to is None
+
+
+def test_a_belief_or_a_finding_inside_speech_is_not_relayed() -> None:
+    for text in (
+        "وقال المحامي سليم داود إن الخبراء يعتقدون أن الأدلة ضعيفة.",
+        "وقال المحامي سليم داود إن الطرفين توصلا إلى أن التسوية أفضل.",
+    ):
+        [claim] = claims(text)
+        assert claim.speaker is not None
+        assert claim.speaker.text == "سليم داود"
+        assert claim.according_to is None
+
+
+def test_words_quoted_through_naqlan_an_are_the_quoted_speaker_s() -> None:
+    text = "وذكرت الإذاعة الرسمية، نقلا عن مصادر أمنية، أن الحدود أغلقت."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "مصادر أمنية"
+    assert claim.according_to is not None
+    assert claim.according_to.text == "الإذاعة الرسمية"
+    assert content(text, claim) == "الحدود أغلقت"
+
+
+# Attribution after the words (حسبما قال، على حد قول)
+
+
+def test_hasbama_with_a_verb_after_the_words_names_their_speaker() -> None:
+    text = "وأغلقت المدارس أبوابها، حسبما قال المتحدث باسم الوزارة رامي عيسى."
+    [claim] = claims(text)
+    assert claim.kind == "statement"
+    assert claim.cue == "حسبما قال"
+    assert claim.speaker is not None
+    assert claim.speaker.text == "رامي عيسى"
+    assert claim.according_to is None
+    assert content(text, claim) == "وأغلقت المدارس أبوابها"
+
+
+def test_hasbama_before_the_words_names_their_speaker() -> None:
+    text = "وحسبما أفادت الشركة المشغلة، فإن الرحلات ستستأنف غدا."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "الشركة المشغلة"
+    assert content(text, claim) == "الرحلات ستستأنف غدا"
+
+
+def test_ala_hadd_qawlihi_gives_the_words_to_the_last_speaker() -> None:
+    text = "وقال الخبير نادر سليم إن السوق مستقرة. والطلب لن يتراجع، على حد تعبيره."
+    first, second = claims(text)
+    assert second.cue == "على حد تعبيره"
+    assert second.speaker is not None
+    assert first.speaker is not None
+    assert second.speaker.text == first.speaker.text == "نادر سليم"
+    assert content(text, second) == "والطلب لن يتراجع"
+
+
+def test_hasbama_without_a_cue_verb_attributes_nothing() -> None:
+    assert claims("وتراجعت الأسعار في الأسواق، حسبما يبدو.") == []
+
+
+# A content clause after a noun-phrase setting
+
+
+def test_a_statement_after_a_fronted_setting_phrase() -> None:
+    text = "وفي بيان صدر مساء الأحد، أكدت الوزارة أن الامتحانات ستجري في موعدها."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "الوزارة"
+    assert content(text, claim) == "الامتحانات ستجري في موعدها"
+
+
+# A second statement joined by a linker (فيما، بينما، في حين، في الوقت الذي ... فيه، لكن)
+
+
+@pytest.mark.parametrize(
+    "linker",
+    ["فيما أكد", "بينما أكد", "في حين أكد", "في الوقت الذي أكد فيه"],
+)
+def test_a_linker_opens_a_second_statement_in_the_sentence(linker: str) -> None:
+    text = (
+        f"وقالت الوزيرة ريم ناصر إن المستشفى سيفتح، {linker} المحلل سامي الحربي أن الأطباء جاهزون."
+    )
+    first, second = claims(text)
+    assert content(text, first) == "المستشفى سيفتح"
+    assert second.speaker is not None
+    assert second.speaker.text == "سامي الحربي"
+    assert content(text, second) == "الأطباء جاهزون"
+
+
+def test_a_subject_between_lakin_and_the_cue_opens_a_second_statement() -> None:
+    text = "وقالت الوزيرة ريم ناصر إن المستشفى سيفتح، لكن المحلل سامي الحربي قال إن الأطباء غائبون."
+    first, second = claims(text)
+    assert content(text, first) == "المستشفى سيفتح"
+    assert second.speaker is not None
+    assert second.speaker.text == "سامي الحربي"
+    assert content(text, second) == "الأطباء غائبون"
+
+
+def test_kama_with_a_cue_goes_on_with_the_same_speaker() -> None:
+    text = "وقالت الوزيرة ريم ناصر إن المستشفى سيفتح، كما أكدت أن الأجهزة وصلت."
+    first, second = claims(text)
+    assert content(text, first) == "المستشفى سيفتح"
+    assert second.speaker is not None
+    assert first.speaker is not None
+    assert second.speaker.text == first.speaker.text
+    assert content(text, second) == "الأجهزة وصلت"
+
+
+def test_a_cue_inside_a_content_clause_without_a_linker_stays_in_it() -> None:
+    text = "وقالت الوزيرة ريم ناصر إن المستشفى الذي أعلنت عنه سيفتح قريبا."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "ريم ناصر"
