@@ -8,6 +8,7 @@ its outputs or one dead letter on ``articles.dlq``; none is dropped.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import time
@@ -152,13 +153,14 @@ def create_app(
     ``dead_letter_log`` the budget of dead-letter log lines; ``on_fatal`` what happens when an
     input's outcome cannot be written (the process exits, so its offset is not committed);
     ``in_order`` False leaves out the partition-order check (Faust's test_context numbers
-    offsets across partitions).
+    offsets across partitions). Under exactly_once it is always out: the clean topic is written
+    in transactions, whose commit markers take offsets, so holes there are normal (the check
+    rewound over them without end).
     """
     budget = dead_letter_log or LogBudget(DEAD_LETTER_LOG_LINES_PER_MINUTE, 60.0)
-    commits.install(
-        strict=settings.processing_guarantee is Guarantee.AT_LEAST_ONCE,
-        inputs={settings.topic_raw, settings.topic_clean},
-    )
+    strict = settings.processing_guarantee is Guarantee.AT_LEAST_ONCE
+    in_order = in_order and strict
+    commits.install(strict=strict, inputs={settings.topic_raw, settings.topic_clean})
     app = faust_app(settings)
     setup_prometheus_sensors(
         app, pattern="/metrics", registry=metrics.registry, name_prefix="faust"
@@ -187,8 +189,25 @@ def create_app(
                 "it (raise the limit with the broker's message.max.bytes, or split the article)",
             )
 
-    async def write(events: list[Outgoing]) -> None:
-        """Send every event, then wait until Kafka acknowledged all of them."""
+    async def send(event: Outgoing, headers: list[tuple[str, bytes]], source: Any) -> Any:
+        if strict:
+            return await event.topic.send(key=event.key.encode(), value=event.body, headers=headers)
+        # exactly_once: into the transaction that commits the input's offset. Faust's own send
+        # picks the transaction of the output's partition, and none for a topic the worker does
+        # not read (enriched, entities, claims, dead letters), which made those at-least-once.
+        return await app.producer.send(
+            event.topic.get_topic_name(),
+            event.key.encode(),
+            event.body,
+            None,
+            None,
+            headers,
+            transactional_id=commits.transaction_of(app, source.tp),
+        )
+
+    async def write(events: list[Outgoing], source: Any) -> None:
+        """Send every event of the input ``source`` (a message), then wait until Kafka
+        acknowledged all of them."""
         pending = []
         for event in events:
             headers = (
@@ -201,9 +220,7 @@ def create_app(
                 )
                 + event.extra
             )
-            pending.append(
-                await event.topic.send(key=event.key.encode(), value=event.body, headers=headers)
-            )
+            pending.append(await send(event, headers, source))
         # Every acknowledgement is awaited (none left unretrieved); the first failure is raised.
         for result in await asyncio.gather(*pending, return_exceptions=True):
             if isinstance(result, BaseException):
@@ -261,8 +278,10 @@ def create_app(
         event: faust.EventT[bytes],
         stage: Stage,
         handler: Callable[[Any, dict[str, str], dict[str, str]], Awaitable[Outcome]],
+        acknowledge: Callable[[], Awaitable[None]],
     ) -> None:
-        """Decide the input's outcome (its events, or one dead letter), then write it.
+        """Decide the input's outcome (its events, or one dead letter), write it, then
+        ``acknowledge`` the input (with no commit in between, see ``commits.outcome_written``).
 
         Deciding never writes, so an input is dead-lettered only when none of its events went
         out. When the outcome cannot be written, the worker exits before the input is
@@ -297,16 +316,18 @@ def create_app(
             )
         finally:
             metrics.stage_seconds.labels(stage.value).observe(time.perf_counter() - started)
-        try:
-            await write(outcome.events)
-        except Exception as exc:
-            what = ", ".join(sorted({e.topic.get_topic_name() for e in outcome.events}))
-            on_fatal(
-                f"could not write the outcome of {message.topic}[{message.partition}]"
-                f"@{message.offset} to {what}: {type(exc).__name__}: {exc}. The worker stops "
-                "without committing that offset, so the input is processed again after a "
-                "restart; check that Kafka is reachable and accepts the event's size"
-            )
+        async with commits.outcome_written():
+            try:
+                await write(outcome.events, message)
+            except Exception as exc:
+                what = ", ".join(sorted({e.topic.get_topic_name() for e in outcome.events}))
+                on_fatal(
+                    f"could not write the outcome of {message.topic}[{message.partition}]"
+                    f"@{message.offset} to {what}: {type(exc).__name__}: {exc}. The worker "
+                    "stops without committing that offset, so the input is processed again "
+                    "after a restart; check that Kafka is reachable and accepts the event's size"
+                )
+            await acknowledge()
         for count in outcome.after:
             count()
 
@@ -355,10 +376,14 @@ def create_app(
             )
         )
         for entity in result.entities:
-            outcome.events.append(Outgoing(entities_topic, "entity", article.id, encode(entity)))
+            if settings.item_events:
+                outcome.events.append(
+                    Outgoing(entities_topic, "entity", article.id, encode(entity))
+                )
             outcome.after.append(metrics.entities.labels(entity.type).inc)
         for claim in result.claims:
-            outcome.events.append(Outgoing(claims_topic, "claim", article.id, encode(claim)))
+            if settings.item_events:
+                outcome.events.append(Outgoing(claims_topic, "claim", article.id, encode(claim)))
             outcome.after.append(metrics.claims.labels(claim.kind).inc)
 
         def latency() -> None:
@@ -385,12 +410,15 @@ def create_app(
         partition is rewound, so the inputs in between are processed rather than committed
         unseen."""
         manual = cast(faust.Stream[bytes], stream).noack()
+
+        async def finish(event: faust.EventT[bytes]) -> None:
+            order.processed(event.message.tp, event.message.offset)
+            await manual.ack(event)
+
         async for event in manual.events():
             tp, offset = event.message.tp, event.message.offset
             if not in_order or order.follows(tp, offset):
-                await run_stage(event, stage, handler)
-                order.processed(tp, offset)
-                await manual.ack(event)
+                await run_stage(event, stage, handler, functools.partial(finish, event))
             elif (target := order.rewind_to(tp)) is not None:
                 log.warning(
                     "%s[%s]: offset %s arrived where %s was due; rewinding there so that the "

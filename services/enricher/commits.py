@@ -20,13 +20,21 @@ articles through four of its habits, found with logs of every write and commit:
 ``InOrder`` is the agents' own check on top: an event past the one after the last processed on
 its partition is not processed, and the partition is rewound. ``exactly_once`` keeps Faust's
 rules: transaction markers do leave holes.
+
+Under ``exactly_once`` a commit also commits the open transactions, with every event sent into
+them so far. Faust commits on a timer, between any two awaits of an agent, so an input whose
+events were sent but not yet acknowledged had them made visible without its offset, and a
+restart emitted them again. ``outcome_written`` makes writing an outcome and acknowledging its
+input one step that a commit waits for.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from faust.transport.consumer import Consumer
@@ -38,7 +46,22 @@ log = logging.getLogger(__name__)
 _faust_add_gap = Consumer._add_gap
 _faust_new_offset = Consumer._new_offset
 _faust_perform_seek = Consumer.perform_seek
+_faust_commit_tps = Consumer._commit_tps
 _inputs: set[str] = set()  # the topics the agents read
+_atomic: asyncio.Lock | None = None  # exactly_once: an outcome and its ack, or a commit
+
+
+def outcome_written() -> contextlib.AbstractAsyncContextManager[Any]:
+    """Hold while writing an input's outcome and acknowledging it (see the module's note)."""
+    return _atomic if _atomic is not None else contextlib.nullcontext()
+
+
+async def _commit_between_outcomes(
+    self: Any, tps: Iterable[TP], start_new_transaction: bool
+) -> bool:
+    async with outcome_written():
+        committed: bool = await _faust_commit_tps(self, tps, start_new_transaction)
+        return committed
 
 
 def contiguous_commit(acked: list[int], committed: int | None) -> tuple[int | None, int]:
@@ -99,11 +122,19 @@ async def _seek_from_the_start(self: Any) -> None:
             self._committed_offset[tp] = start
 
 
+def transaction_of(app: Any, tp: TP) -> str:
+    """The transactional id whose commit carries ``tp``'s offsets (Faust's naming)."""
+    return f"{app.conf.id}-{app.assignor.group_for_topic(tp.topic)}-{tp.partition}"
+
+
 def install(strict: bool, inputs: set[str]) -> None:
     """Use the rules above for the agents' input topics (``strict``, for at_least_once), or
-    Faust's own."""
+    Faust's own with commits kept between outcomes (exactly_once)."""
+    global _atomic
     _inputs.clear()
     _inputs.update(inputs)
+    _atomic = None if strict else asyncio.Lock()
+    Consumer._commit_tps = _faust_commit_tps if strict else _commit_between_outcomes  # type: ignore[method-assign]
     Consumer._add_gap = _no_gap if strict else _faust_add_gap  # type: ignore[method-assign]
     Consumer._new_offset = strict_new_offset if strict else _faust_new_offset  # type: ignore[method-assign]
     Consumer.perform_seek = _seek_from_the_start if strict else _faust_perform_seek  # type: ignore[method-assign]

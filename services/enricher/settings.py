@@ -94,6 +94,12 @@ class Settings(BaseSettings):
         "events would be larger is dead-lettered as a reference. At most the broker's and "
         "topics' message.max.bytes, checked at start-up",
     )
+    item_events: bool = Field(
+        True,
+        description="Also one event per entity and per claim on RASD_TOPIC_ENTITIES and "
+        "RASD_TOPIC_CLAIMS (about 20 messages an article). `false` when consumers read only "
+        "articles.enriched, which holds them all: see Capacity",
+    )
     producer_batch_bytes: int = Field(
         512_000, ge=16_384, le=1_000_000, description="Producer batch size per partition (bytes)"
     )

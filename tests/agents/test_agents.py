@@ -96,6 +96,26 @@ async def test_extract_agent_fans_out_to_enriched_entities_and_claims(
     assert names.count("articles.claims") == len(enriched["claims"]) > 0
 
 
+async def test_without_item_events_the_enriched_article_alone_carries_entities_and_claims(
+    tmp_path: Path, sent: list[dict[str, Any]]
+) -> None:
+    settings = Settings(
+        kafka_bootstrap="127.0.0.1:9", app_id="rasd-items", data_dir=tmp_path, item_events=False
+    )
+    app = create_app(settings, Metrics.create(), seen={}, in_order=False)
+    raw = {"id": "a1", "source": "t", "content": SEED_004.read_text("utf-8")}
+    async with app.agents["clean"].test_context() as agent:
+        await agent.put(key=b"a1", value=orjson.dumps(raw))
+    clean_value = sent[0]["value"]
+    sent.clear()
+    async with app.agents["extract"].test_context() as agent:
+        await agent.put(key=b"a1", value=clean_value)
+    assert topics(sent) == ["articles.enriched"]
+    enriched = orjson.loads(sent[0]["value"])
+    assert enriched["entities"]
+    assert enriched["claims"]
+
+
 @pytest.fixture
 def metrics() -> Metrics:
     return Metrics.create(sources=("test",))

@@ -230,12 +230,7 @@ async def test_exactly_once_worker_emits_each_output_once_across_a_crash(
         expected = sorted({c["claim_id"] for e in enriched for c in e.json()["claims"]})
         assert expected, "seed 000 has claims"
         assert set(claims_of(events)) == set(expected), "no claim lost"
-        twice = sorted(k for k, n in keys.items() if n > 1 and k is not None)
-        if twice:
-            # Found by this test (issue 13): after a SIGKILL, Faust's exactly_once can make an
-            # input's events visible in a committed transaction without that input's offset,
-            # and the restarted worker emits them again (with the same ce_id).
-            pytest.xfail(f"exactly_once re-emitted {twice} after a SIGKILL (same ce_id)")
+        assert all(n == 1 for n in keys.values()), f"each article exactly once: {keys}"
         assert sorted(claims_of(events)) == expected, "each claim event exactly once"
     finally:
         running.worker.stop()
