@@ -143,12 +143,13 @@ def measure(
     options: tuple[str, ...] = (),
     steady: bool = False,
     timeout: float = 600,
+    **fields: object,
 ) -> Run:
     """Start ``workers`` workers (``rasd worker OPTIONS``) on topics of their own with
-    ``partitions`` partitions, warm them up, then send ``articles`` as one burst; with
-    ``steady`` also at half the burst's rate."""
+    ``partitions`` partitions and settings ``fields``, warm them up, then send ``articles`` as
+    one burst; with ``steady`` also at half the burst's rate."""
     run = f"bench-{name}-{int(time.time())}"
-    settings = run_settings(run, kafka_bootstrap=bootstrap, topic_partitions=partitions)
+    settings = run_settings(run, kafka_bootstrap=bootstrap, topic_partitions=partitions, **fields)
     asyncio.run(ensure_topics(settings))
     env = {f"RASD_{k.upper()}": str(v) for k, v in settings.model_dump(mode="json").items()}
     env.update(RASD_LOG_LEVEL="warning", RASD_DATA_DIR=str(REPO / ".cache" / "faust" / run))
@@ -207,6 +208,7 @@ def end_to_end(
         n = len(articles)
         ceiling = measure(articles, bootstrap, "ceiling", options=("--ceiling",))
         full = measure(articles, bootstrap, "pipeline", steady=True)
+        lean = measure(articles, bootstrap, "lean", item_events=False)
         echo(f"\nend to end through Kafka ({bootstrap}), burst of {n} articles, 1 partition")
         echo(f"{'':<44} {'articles/s':>10} {'worker RSS':>11}")
         echo(
@@ -214,8 +216,15 @@ def end_to_end(
             f"{ceiling.rss_mb:>8,.0f} MB"
         )
         echo(f"{'(b) full pipeline, 1 worker':<44} {full.rate:>10,.0f} {full.rss_mb:>8,.0f} MB")
+        echo(
+            f"{'(b2) the same, RASD_ITEM_EVENTS=false':<44} {lean.rate:>10,.0f} "
+            f"{lean.rss_mb:>8,.0f} MB"
+        )
         echo(f"{'(c) NLP alone (clean + extract, offline)':<44} {nlp_rate:>10,.0f}")
-        echo(f"b/c = {full.rate / nlp_rate:.2f}   b/a = {full.rate / ceiling.rate:.2f}")
+        echo(
+            f"b/c = {full.rate / nlp_rate:.2f}   b/a = {full.rate / ceiling.rate:.2f}   "
+            f"b2/c = {lean.rate / nlp_rate:.2f}   b2/a = {lean.rate / ceiling.rate:.2f}"
+        )
         echo(f"burst raw→enriched (queueing behind the burst): {_percentiles(full.latencies)}")
         if full.steady is not None:
             rate, lat = full.steady
