@@ -912,7 +912,37 @@ def _content_opening(
     if quote is not None:
         return cue_end, quote, quote + 1
     if lemma in lexicon.takes_object:
-        return _object_after_speaker(sent, k, limit, lexicon)
+        found = _object_after_speaker(sent, k, limit, lexicon)
+        if found is not None:
+            return found
+    if strict:
+        return None
+    far = _after_apposition(sent, k, limit, lexicon)
+    return None if far is None else (cue_end, far, far + 1)
+
+
+_MAX_APPOSITION_TOKENS: Final = 45
+
+
+def _after_apposition(sent: _Sentence, k: int, limit: int, lexicon: Cues) -> int | None:
+    """The complementizer of a cue whose speaker is followed by a long apposition set off by
+    commas (وقال مدير الإدارة، الدكتور محمد العلي، الذي يشرف على ...، إن ...): beyond the usual
+    reach when the apposition opens within it and a comma closes it right before إن/أن."""
+    tokens = sent.tokens
+    opened = next(
+        (j for j in range(k + 2, min(limit, k + 1 + _MAX_REGION_TOKENS)) if tokens[j].text == "،"),
+        None,
+    )
+    if opened is None:
+        return None
+    for j in range(k + 1 + _MAX_REGION_TOKENS, min(limit, k + 1 + _MAX_APPOSITION_TOKENS)):
+        token = tokens[j]
+        if token.text in _QUOTE_CHARS or token.text in lexicon.openers:
+            return None  # the quotation or colon of something else
+        if _is_cue(token, lexicon) and token.is_word:
+            return None  # another cue: the words after it are its own
+        if _is_complementizer(token, lexicon):
+            return j if tokens[j - 1].text in _CLAUSE_BREAKS else None
     return None
 
 
@@ -1042,6 +1072,8 @@ def _rule_speaker(
     """The rules' speaker of the claim, and the source it was quoted through."""
     tokens = sent.tokens
     region = tokens[opening.cue_end : opening.speaker_end]
+    while region and region[0].is_word and _stem(region[0]) in lexicon.participles:
+        region = region[1:]  # وتابعت قائلة إن: the participle is no speaker
     via = lexicon.quoted_via.get(_lemma(tokens[opening.cue], lexicon))
     split = next((i for i, t in enumerate(region) if t.folded == via), None) if via else None
     if split is not None:
@@ -1060,6 +1092,9 @@ def _rule_speaker(
     if not participle:
         # كما هاجم ألونسو فيراري وقال: a conjoined verb's subject is not the noun before it
         conjoined = _is_conjoined(tokens[k], lexicon)
+        fronted = _subject_after_kana(sent, k, lexicon)
+        if fronted is not None:
+            return fronted, None
         subject = None if conjoined else _subject_before(sent, k)
         if subject is not None:
             return _party(sent, subject, "name"), None
@@ -1116,14 +1151,38 @@ def _speaker_noun_before(sent: _Sentence, k: int, lexicon: Cues) -> PartyFound |
     """لكن دبلوماسيين قالوا إن ..., مصادر مطلعة أكدت أن ...: a noun of people or sources
     (with its adjectives) right before the verb is its subject."""
     tokens = sent.tokens
+    nouns = lexicon.speaker_nouns | lexicon.roles  # والوزير قال إن: a title too
     for back in range(1, 4):
         i = k - back
         if i < 0 or not tokens[i].is_word:
             return None
-        if _stem(tokens[i]) in lexicon.speaker_nouns or tokens[i].folded in lexicon.speaker_nouns:
-            start = tokens[i].start + (len(tokens[i].folded) - len(_stem(tokens[i])))
-            start, end = _trim(sent.text, start, tokens[k - 1].end)
+        token = tokens[i]
+        if token.folded in nouns or _stem(token) in nouns:
+            glued = 0 if token.folded in nouns else len(token.folded) - len(_stem(token))
+            start, end = _trim(sent.text, token.start + glued, tokens[k - 1].end)
             return PartyFound(sent.text[start:end], start, end, None, "title")
+    return None
+
+
+_KANA: Final = frozenset(fold(w) for w in ("كان", "كانت", "كانوا"))
+_KANA_SUBJECT_WORDS: Final = 6
+
+
+def _subject_after_kana(sent: _Sentence, k: int, lexicon: Cues) -> PartyFound | None:
+    """وكان الوزير قد أعلن أن ...: the subject between كان and قد before the cue."""
+    tokens = sent.tokens
+    if k < 3 or tokens[k - 1].folded != "قد":
+        return None
+    for i in range(k - 2, max(-1, k - 3 - _KANA_SUBJECT_WORDS), -1):
+        if not tokens[i].is_word:
+            return None
+        if _stem(tokens[i]) in _KANA or tokens[i].folded in _KANA:
+            if i + 1 >= k - 1:
+                return None
+            party = _phrase_party(sent, tokens[i + 1 : k - 1], lexicon, "name")
+            if party is not None and party.resolved_from == "title":
+                party = _description_referent(sent, party, lexicon) or party
+            return party
     return None
 
 

@@ -693,3 +693,51 @@ def test_a_cue_inside_a_content_clause_without_a_linker_stays_in_it() -> None:
     [claim] = claims(text)
     assert claim.speaker is not None
     assert claim.speaker.text == "ريم ناصر"
+
+
+# A long apposition between the speaker and إن
+
+
+def test_a_long_apposition_set_off_by_commas_still_leads_to_the_content() -> None:
+    text = (
+        "وقال مدير المستشفى الجامعي في المدينة، الدكتور سامي الحربي، الذي يتولى إدارة "
+        "المستشفى منذ افتتاحه قبل عشر سنوات في الحي الشرقي، إن الأسرة الجديدة وصلت."
+    )
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "سامي الحربي"
+    assert content(text, claim) == "الأسرة الجديدة وصلت"
+
+
+def test_a_far_complementizer_without_a_closing_comma_is_not_the_cue_s() -> None:
+    text = (
+        "وقالت مديرة المستشفى الجامعي في المدينة، الدكتورة سلمى حداد، في حفل افتتاح الجناح "
+        "الجديد الذي حضره عدد كبير من الأطباء والممرضين والمرضى وذويهم بعد أن أكملت البلدية "
+        "الطريق."
+    )
+    assert claims(text) == []
+
+
+# Speakers: a participle after the cue, كان ... قد, a title before the verb
+
+
+def test_a_participle_after_a_continuation_cue_is_not_the_speaker() -> None:
+    text = "قال المحلل سامي الحربي إن السوق مستقرة. وتابع قائلا إن الطلب سيرتفع."
+    first, second = claims(text)
+    assert second.speaker is not None
+    assert first.speaker is not None
+    assert second.speaker.text == first.speaker.text == "سامي الحربي"
+
+
+def test_the_subject_between_kana_and_qad_speaks() -> None:
+    text = "وكان المتحدث قد أعلن أن الرحلات ستستأنف."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "المتحدث"
+
+
+def test_a_title_right_before_the_verb_speaks() -> None:
+    text = "والوزير قال إن الميزانية جاهزة."
+    [claim] = claims(text)
+    assert claim.speaker is not None
+    assert claim.speaker.text == "الوزير"
