@@ -75,6 +75,7 @@ class ChaosResult:
     lost_bad: list[str] = field(default_factory=list)
     wrong_reason: list[str] = field(default_factory=list)
     changed_ids: list[str] = field(default_factory=list)  # re-delivered with another ce_id
+    repeated: list[str] = field(default_factory=list)  # inputs whose outcome was read twice
     duplicates: int = 0  # events read more than once (re-deliveries)
     dlq: int = 0
     crashes: int = 0
@@ -130,6 +131,7 @@ class ChaosResult:
             ("lost bad", self.lost_bad),
             ("wrong reason", self.wrong_reason),
             ("changed ce_id", self.changed_ids),
+            ("read more than once", self.repeated if self.plan.guarantee == "exactly_once" else []),
         ):
             if items:
                 lines.append(f"{name}: {', '.join(items[:20])}{' …' if len(items) > 20 else ''}")
@@ -510,6 +512,10 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
     result.dlq = sum(1 for where in bad_where if where in dead)
     reads = list(enriched.values()) + [[c for _, c in v] for v in dead.values()]
     result.duplicates = sum(len(ids) - 1 for ids in reads)
+    result.repeated = [
+        f"{k} ({placed.get(k)})" for k, ids in sorted(enriched.items()) if len(ids) > 1
+    ]
+    result.repeated += [f"dlq of raw[{p}]@{o}" for (p, o), v in sorted(dead.items()) if len(v) > 1]
     result.changed_ids = sorted(k for k, ids in enriched.items() if len(set(ids)) > 1)
     result.changed_ids += [
         f"dlq@{p}:{o}" for (p, o), v in dead.items() if len({c for _, c in v}) > 1

@@ -18,8 +18,11 @@ articles through four of its habits, found with logs of every write and commit:
   compacted topic, and counted as acknowledged; here it is logged and counts as nothing.
 
 ``InOrder`` is the agents' own check on top: an event past the one after the last processed on
-its partition is not processed, and the partition is rewound. ``exactly_once`` keeps Faust's
-rules: transaction markers do leave holes.
+its partition is not processed, and the partition is rewound.
+
+``exactly_once`` cannot use the contiguous rule or the check: transaction markers take offsets,
+so holes are normal there. It commits up to the last acknowledged offset
+(``latest_new_offset``), with the same seek at partition start.
 
 Under ``exactly_once`` a commit also commits the open transactions, with every event sent into
 them so far. Faust commits on a timer, between any two awaits of an agent, so an input whose
@@ -44,7 +47,6 @@ from faust.utils.functional import consecutive_numbers
 log = logging.getLogger(__name__)
 
 _faust_add_gap = Consumer._add_gap
-_faust_new_offset = Consumer._new_offset
 _faust_perform_seek = Consumer.perform_seek
 _faust_commit_tps = Consumer._commit_tps
 _inputs: set[str] = set()  # the topics the agents read
@@ -93,6 +95,27 @@ def strict_new_offset(self: Any, tp: TP) -> int | None:
     return offset
 
 
+def latest_new_offset(self: Any, tp: TP) -> int | None:
+    """``Consumer._new_offset`` for exactly_once: the offset after the last acknowledged one.
+
+    Faust's rule returns nothing while the first acknowledged offset is more than one past the
+    committed one, which transaction markers make the normal case on the clean topic. The
+    partitions of the raw and clean topics share a transaction (Faust names it by topic group
+    and partition), so a commit carried the raw offsets and the extract stage's events while
+    the clean offset stayed behind, and a restart emitted those events again. An agent reads
+    its partition in order and ``_seek_from_the_start`` keeps the start from skipping, so the
+    last acknowledged offset stands for everything before it.
+    """
+    acked: list[int] = self._acked[tp]
+    if not acked:
+        return None
+    last = max(acked)
+    acked.clear()
+    self._acked_index[tp].clear()
+    committed = self._committed_offset[tp]
+    return last + 1 if committed is None or last + 1 > committed else None
+
+
 async def _no_gap(self: Any, tp: TP, offset_from: int, offset_to: int) -> None:
     log.warning(
         "%s[%s]: the fetcher skipped offsets %s to %s; they are not counted as processed",
@@ -128,16 +151,16 @@ def transaction_of(app: Any, tp: TP) -> str:
 
 
 def install(strict: bool, inputs: set[str]) -> None:
-    """Use the rules above for the agents' input topics (``strict``, for at_least_once), or
-    Faust's own with commits kept between outcomes (exactly_once)."""
+    """Use the rules above for the agents' input topics: ``strict`` for at_least_once, or the
+    exactly_once ones."""
     global _atomic
     _inputs.clear()
     _inputs.update(inputs)
     _atomic = None if strict else asyncio.Lock()
     Consumer._commit_tps = _faust_commit_tps if strict else _commit_between_outcomes  # type: ignore[method-assign]
     Consumer._add_gap = _no_gap if strict else _faust_add_gap  # type: ignore[method-assign]
-    Consumer._new_offset = strict_new_offset if strict else _faust_new_offset  # type: ignore[method-assign]
-    Consumer.perform_seek = _seek_from_the_start if strict else _faust_perform_seek  # type: ignore[method-assign]
+    Consumer._new_offset = strict_new_offset if strict else latest_new_offset  # type: ignore[method-assign]
+    Consumer.perform_seek = _seek_from_the_start  # type: ignore[method-assign]
 
 
 class InOrder:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from faust.types import TP
 
-from services.enricher.commits import InOrder, contiguous_commit
+from services.enricher.commits import InOrder, contiguous_commit, latest_new_offset
 
 RAW0 = TP("rasd.raw", 0)
 
@@ -69,3 +69,26 @@ def test_a_missing_offset_holds_the_commit_even_a_single_one_or_after_zero() -> 
 def test_acknowledgements_below_the_committed_offset_never_move_it_back() -> None:
     assert contiguous_commit([7, 8, 10, 11], committed=10) == (12, 4)
     assert contiguous_commit([7, 8], committed=10) == (None, 2)
+
+
+class _Consumer:
+    """The three fields of Faust's consumer that the commit rules read and write."""
+
+    def __init__(self, tp: TP, acked: list[int], committed: int | None) -> None:
+        self._acked = {tp: list(acked)}
+        self._acked_index = {tp: set(acked)}
+        self._committed_offset = {tp: committed}
+
+
+def test_exactly_once_commits_past_transaction_markers_up_to_the_last_acknowledged() -> None:
+    tp = TP("clean", 0)
+    consumer = _Consumer(tp, [11, 12, 14, 15], committed=9)  # 10 and 13: commit markers
+    assert latest_new_offset(consumer, tp) == 16
+    assert consumer._acked[tp] == []
+    assert latest_new_offset(consumer, tp) is None
+
+
+def test_exactly_once_never_moves_the_commit_back() -> None:
+    tp = TP("clean", 0)
+    assert latest_new_offset(_Consumer(tp, [3, 4], committed=9), tp) is None
+    assert latest_new_offset(_Consumer(tp, [3, 4], committed=None), tp) == 5
