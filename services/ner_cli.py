@@ -85,6 +85,12 @@ def train_group() -> None:
     help="Corpus statistics features (resources/wordstats.tsv.gz, `rasd train wordstats`)",
 )
 @click.option(
+    "--clusters/--no-clusters",
+    default=True,
+    show_default=True,
+    help="Word cluster features (resources/clusters.tsv.gz, `rasd train clusters`)",
+)
+@click.option(
     "--prune",
     default=0.05,
     show_default=True,
@@ -108,6 +114,7 @@ def train_ner(
     domain_adapt: bool,
     gazetteer: bool,
     wordstats: bool,
+    clusters: bool,
     prune: float,
     limit: int | None,
     include_dev: bool,
@@ -155,11 +162,11 @@ def train_ner(
     if out.suffix == ".gz":
         with tempfile.TemporaryDirectory() as scratch:
             crf = Path(scratch) / "model.crfsuite"
-            seconds = train(sentences, crf, config, gazetteer_fn, click.echo, wordstats)
+            seconds = train(sentences, crf, config, gazetteer_fn, click.echo, wordstats, clusters)
             kept = write_compact(read_crfsuite(crf), out, prune)
         click.echo(f"exported {kept:,} features with |weight| >= {prune}")
     else:
-        seconds = train(sentences, out, config, gazetteer_fn, click.echo, wordstats)
+        seconds = train(sentences, out, config, gazetteer_fn, click.echo, wordstats, clusters)
     vocab_path = sidecar_path(out, "_vocab.json")
     # The linker's word lists come from every corpus (never the dev split), whatever the model
     # was trained on: more first names and common words than ANERcorp alone.
@@ -172,7 +179,7 @@ def train_ner(
     _, dev = anercorp_split(data)
     if limit:
         dev = dev[:limit]
-    scores = evaluate_sentences(dev, Tagger(out, gazetteer_fn, wordstats))
+    scores = evaluate_sentences(dev, Tagger(out, gazetteer_fn, wordstats, clusters))
     click.echo(f"trained in {seconds:.1f}s -> {out} ({out.stat().st_size:,} bytes)")
     click.echo("dev split (last 10% of ANERcorp train):")
     for line in format_scores(scores):
@@ -187,6 +194,7 @@ def train_ner(
         "domain_adapt": domain_adapt,
         "gazetteer": gazetteer,
         "wordstats": wordstats,
+        "clusters": clusters,
         "prune": prune if out.suffix == ".gz" else None,
         "include_dev": include_dev,
         "limit": limit,
@@ -411,5 +419,70 @@ def train_wordstats(
     rows = build(corpus, target, top=top, sample=sample, seed=seed, limit=limit, log=click.echo)
     click.echo(
         f"wrote {len(rows):,} bases to {target} ({target.stat().st_size:,} bytes) "
+        f"in {time.perf_counter() - start:.1f}s"
+    )
+
+
+@train_group.command(name="clusters")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=ANT_CORPUS,
+    show_default=True,
+    help="A .jsonl.xz news corpus (../shared/data/corpus/README.md); the shipped file is "
+    "trained on ant.jsonl.xz only (licence)",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output .tsv.gz [default: the shipped services/arabic/resources/clusters.tsv.gz]",
+)
+@click.option(
+    "--sizes",
+    default="64,256,1024",
+    show_default=True,
+    help="Comma-separated numbers of clusters, one column each",
+)
+@click.option("--vocab", default=50_000, show_default=True, help="Cluster this many words")
+@click.option("--dim", default=100, show_default=True, help="Dimensions of the word vectors")
+@click.option("--seed", default=1, show_default=True, help="Seed of the SVD and k-means")
+@click.option("--limit", type=int, default=None, help="First N articles (smoke test)")
+def train_clusters(
+    corpus: Path,
+    out: Path | None,
+    sizes: str,
+    vocab: int,
+    dim: int,
+    seed: int,
+    limit: int | None,
+) -> None:
+    """Cluster the corpus's frequent words by their neighbours (PPMI over a +-2 word window,
+    randomized SVD, k-means per size): tagger features that generalize to unseen names.
+
+    Deterministic for a seed: the same corpus and options write the same bytes (about 1.5 min
+    and 2.5 GB of memory on ANT).
+    """
+    import time
+
+    from services.arabic.clusters import build, shipped_path
+
+    try:
+        ks = tuple(int(k) for k in sizes.split(",") if k.strip())
+    except ValueError as exc:
+        raise click.ClickException(f"--sizes: {exc}") from exc
+    if not ks or min(ks) < 2:
+        raise click.ClickException("--sizes: give at least one size, each at least 2")
+    target = out or shipped_path()
+    if out is None and "saudinewsnet" in corpus.name.lower():
+        raise click.ClickException(
+            "SaudiNewsNet is non-commercial: never write the shipped file from it (use --out)"
+        )
+    start = time.perf_counter()
+    table = build(
+        corpus, target, sizes=ks, vocab=vocab, dim=dim, seed=seed, limit=limit, log=click.echo
+    )
+    click.echo(
+        f"wrote {len(table):,} words to {target} ({target.stat().st_size:,} bytes) "
         f"in {time.perf_counter() - start:.1f}s"
     )

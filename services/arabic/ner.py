@@ -88,13 +88,18 @@ def _core(stem: str) -> str:
 
 
 def word_features(
-    word: str, gazetteer: GazetteerFn | None = None, wordstats: bool = False
+    word: str,
+    gazetteer: GazetteerFn | None = None,
+    wordstats: bool = False,
+    clusters: bool = False,
 ) -> tuple[list[str], list[str]]:
     """Features of one word form: (full set for the word itself, small set for neighbours).
 
     ``wordstats`` adds the corpus statistics of the word (``services.arabic.wordstats``:
     frequency bucket, shares with the article, a possessive suffix, a preposition, in construct
-    state) and, for neighbours, whether the corpus mostly uses it as a common word."""
+    state) and, for neighbours, whether the corpus mostly uses it as a common word.
+    ``clusters`` adds the word's and its stem's distributional clusters
+    (``services.arabic.clusters``) and, for neighbours, the word's cluster at one granularity."""
     if word in (PAD_BEFORE, PAD_AFTER):
         return [word], [word]
     f = fold(word)
@@ -131,21 +136,35 @@ def word_features(
         own += stats
         if "wcommon" in stats:
             near.append("wcommon")
+    if clusters and _ARABIC.search(f):
+        from services.arabic.clusters import features as cluster_features
+
+        # a name unseen in the annotated corpora shares its cluster with names of its kind,
+        # and a word unseen beside a name shares it with words that introduce names
+        word_clusters, near_clusters = cluster_features(f, stem)
+        own += word_clusters
+        near += near_clusters
     return own, near
 
 
 class Featurizer:
     """Per-word-form feature cache; one per process (or per training run)."""
 
-    def __init__(self, gazetteer: GazetteerFn | None = None, wordstats: bool = False) -> None:
+    def __init__(
+        self,
+        gazetteer: GazetteerFn | None = None,
+        wordstats: bool = False,
+        clusters: bool = False,
+    ) -> None:
         self.gazetteer = gazetteer
         self.wordstats = wordstats
+        self.clusters = clusters
         self._cache: dict[str, tuple[list[str], list[str], str]] = {}
 
     def word(self, word: str) -> tuple[list[str], list[str], str]:
         hit = self._cache.get(word)
         if hit is None:
-            own, near = word_features(word, self.gazetteer, self.wordstats)
+            own, near = word_features(word, self.gazetteer, self.wordstats, self.clusters)
             hit = (own, near, fold(word) if word not in (PAD_BEFORE, PAD_AFTER) else word)
             self._cache[word] = hit
         return hit
@@ -292,6 +311,7 @@ class Tagger:
         model: Path | str | CrfWeights,
         gazetteer: GazetteerFn | None = None,
         wordstats: bool = False,
+        clusters: bool = False,
     ) -> None:
         weights = model if isinstance(model, CrfWeights) else read_model(model)
         self.labels: list[str] = list(weights.labels)
@@ -306,7 +326,7 @@ class Tagger:
                 (self._before if attr[1] == "-" else self._after)[(left, right)] = vec
         self._range = np.arange(n)
         self._zero: FloatArray = np.zeros(n)
-        self.featurizer = Featurizer(gazetteer, wordstats)
+        self.featurizer = Featurizer(gazetteer, wordstats, clusters)
         # word form -> row in ``_table``: its (5, n) emission contributions at offsets -2..2;
         # and its folded form (for the bigram features).
         self._memo: dict[str, tuple[int, str]] = {}
@@ -421,17 +441,18 @@ def shipped_tagger() -> Tagger | None:
 
 def load_tagger(path: Path) -> Tagger:
     """A model file with the features it was trained with (its ``.json`` sidecar says whether
-    gazetteer membership and corpus statistics features were on)."""
+    gazetteer membership, corpus statistics and word cluster features were on)."""
     import json
 
     meta_path = sidecar_path(path)
     meta = json.loads(meta_path.read_text("utf-8")) if meta_path.is_file() else {}
     wordstats = bool(meta.get("wordstats"))
+    clusters = bool(meta.get("clusters"))
     if meta.get("gazetteer"):
         from services.arabic.entities import gazetteer_tags  # (import cycle)
 
-        return Tagger(path, gazetteer_tags, wordstats)
-    return Tagger(path, wordstats=wordstats)
+        return Tagger(path, gazetteer_tags, wordstats, clusters)
+    return Tagger(path, wordstats=wordstats, clusters=clusters)
 
 
 # --- optional neural backend ---------------------------------------------------------------

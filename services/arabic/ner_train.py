@@ -239,12 +239,13 @@ def train(
     gazetteer: GazetteerFn | None,
     log: Callable[[str], None] = lambda _: None,
     wordstats: bool = False,
+    clusters: bool = False,
 ) -> float:
     """Train a CRF on ``sentences`` into ``model_path``; returns seconds spent."""
     import pycrfsuite
 
     start = time.perf_counter()
-    featurizer = Featurizer(gazetteer, wordstats)
+    featurizer = Featurizer(gazetteer, wordstats, clusters)
 
     class ProgressTrainer(pycrfsuite.Trainer):  # type: ignore[misc]
         """Reports L-BFGS progress (full training takes minutes) and nothing else: crfsuite's
