@@ -79,9 +79,9 @@ async def test_bad_input_goes_to_the_dead_letter_topic_and_the_agent_goes_on(
     assert (letter["error_kind"], letter["stage"]) == ("undecodable", "clean")
 
 
-async def test_extract_agent_fans_out_to_enriched_entities_and_claims(
-    app: faust.App, sent: list[dict[str, Any]]
-) -> None:
+async def clean_then_extract(app: faust.App, sent: list[dict[str, Any]]) -> None:
+    """Seed 004 through the clean agent, then its clean event through the extract agent:
+    ``sent`` keeps what the extract agent wrote."""
     raw = {"id": "a1", "source": "t", "content": SEED_004.read_text("utf-8")}
     async with app.agents["clean"].test_context() as agent:
         await agent.put(key=b"a1", value=orjson.dumps(raw))
@@ -89,6 +89,12 @@ async def test_extract_agent_fans_out_to_enriched_entities_and_claims(
     sent.clear()
     async with app.agents["extract"].test_context() as agent:
         await agent.put(key=b"a1", value=clean_value)
+
+
+async def test_extract_agent_fans_out_to_enriched_entities_and_claims(
+    app: faust.App, sent: list[dict[str, Any]]
+) -> None:
+    await clean_then_extract(app, sent)
     names = topics(sent)
     assert names[0] == "articles.enriched"
     enriched = orjson.loads(sent[0]["value"])
@@ -103,13 +109,7 @@ async def test_without_item_events_the_enriched_article_alone_carries_entities_a
         kafka_bootstrap="127.0.0.1:9", app_id="rasd-items", data_dir=tmp_path, item_events=False
     )
     app = create_app(settings, Metrics.create(), seen={}, in_order=False)
-    raw = {"id": "a1", "source": "t", "content": SEED_004.read_text("utf-8")}
-    async with app.agents["clean"].test_context() as agent:
-        await agent.put(key=b"a1", value=orjson.dumps(raw))
-    clean_value = sent[0]["value"]
-    sent.clear()
-    async with app.agents["extract"].test_context() as agent:
-        await agent.put(key=b"a1", value=clean_value)
+    await clean_then_extract(app, sent)
     assert topics(sent) == ["articles.enriched"]
     enriched = orjson.loads(sent[0]["value"])
     assert enriched["entities"]
