@@ -27,6 +27,7 @@ from pathlib import Path
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
 
 from services.chaos_plot import plot_timeline, rss_growth
 from services.contracts.cloudevents import read_headers
@@ -241,6 +242,20 @@ class _Member:
     port: int
 
 
+async def _stop_quietly(consumer: AIOKafkaConsumer) -> None:
+    """Stop a reading consumer whatever state the broker left it in. aiokafka's stop re-raises
+    the CancelledError of its own fetch tasks when they were retrying against a broker that is
+    down; that one is not ours to propagate, a cancellation of this task is."""
+    try:
+        await asyncio.wait_for(consumer.stop(), 10)
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+    except Exception:  # a reader that cannot stop cleanly is replaced anyway
+        pass
+
+
 def kill_due(resumed_at: float, kill_every: float) -> float:
     """When to SIGKILL a worker that resumed work at ``resumed_at``: once it has worked
     ``kill_every`` seconds, or never when ``kill_every`` is 0 (a soak)."""
@@ -372,7 +387,14 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
         positions: dict[TopicPartition, int] = {}
         while not complete():
             last = time.monotonic() - started >= plan.within
-            await read_outputs(parts, positions, until_end=last)
+            try:
+                await read_outputs(parts, positions, until_end=last)
+            except KafkaError as exc:  # the broker is down (its planned restart): read again
+                echo(f"  reader: {type(exc).__name__}; reading again in 1 s")
+                await asyncio.sleep(1.0)
+                if not last:
+                    result.reader_restarts += 1
+                    continue
             if last:
                 return
             if not complete():
@@ -391,8 +413,8 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
             if plan.guarantee == "exactly_once"
             else "read_uncommitted",
         )
-        await consumer.start()
         try:
+            await consumer.start()
             consumer.assign(parts)
             for tp, offset in positions.items():
                 consumer.seek(tp, offset)
@@ -413,8 +435,7 @@ async def _run(plan: ChaosPlan, echo: Echo, bootstrap: str | None) -> ChaosResul
                 if batches:
                     idle_since = time.monotonic()
         finally:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(consumer.stop(), 10)
+            await _stop_quietly(consumer)
 
     async def chaos() -> None:
         t0 = begun
