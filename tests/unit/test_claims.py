@@ -439,6 +439,44 @@ def test_a_match_report_makes_no_numeric_claim() -> None:
     assert claims("وفاز الهلال على النصر 2-1 بهدف سجله المهاجم في الدقيقة 90.") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وسجل للفريق المهاجم صالح (12) والظهير ماني (31) قبل أن يقلص الضيوف الفارق.",
+        "وفاز يوفنتوس 3-صفر على ضيفه في المرحلة الأخيرة.",
+        "وحملت الأهداف توقيع كوستا في الدقائق 45 و60 و75 من اللقاء.",
+        "واحتل المنتخب المركز 65 في التصنيف الشهري.",
+    ],
+)
+def test_goal_minutes_scores_and_ranks_make_no_numeric_claim(text: str) -> None:
+    assert claims(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقصفت المطار طائرتان من طراز إف-15 انطلاقا من الأجواء اللبنانية.",
+        "وتتراوح أعمار المعتقلين بين 18 و21 عاما.",
+        "وحدد المعهد يوم الثلاثاء 26 /11 /1436هـ موعدا لاستقبال الوثائق.",
+        "وأعد مرسوم ملكي بذلك. 2 - الموافقة على اتفاقية حماية التراث.",
+    ],
+)
+def test_models_age_ranges_dates_and_list_items_make_no_numeric_claim(text: str) -> None:
+    assert [c for c in claims(text) if c.kind == "numeric"] == []
+
+
+def test_a_bracketed_count_makes_a_numeric_claim_with_its_noun() -> None:
+    text = "وأقامت الإدارة (12) دورة لدعم الحياة الأساسي استفاد منها (79) متدربا."
+    [claim] = claims(text)
+    assert claim.kind == "numeric"
+    assert [
+        (q.value, text[q.what[0] : q.what[1]] if q.what else None) for q in claim.quantities
+    ] == [
+        (12, "دورة"),
+        (79, "متدربا"),
+    ]
+
+
 def test_a_condemnation_opens_its_content_at_the_governed_ba() -> None:
     text = "ونددت وزارة الخارجية بالهجوم على السفارة."
     [claim] = claims(text)

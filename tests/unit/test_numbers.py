@@ -15,7 +15,7 @@ from services.arabic.numbers import _QUANTITY, _quantity_matches, parse_number
     ("text", "value", "qualifier", "what"),
     [
         ("أسفرت عن مقتل نحو 32 ألف شخص", 32_000, "approximate", "شخص"),
-        ("سقط ٣٢ ألفاً من الضحايا", 32_000, "exact", "من"),
+        ("سقط ٣٢ ألفاً من الضحايا", 32_000, "exact", "الضحايا"),
         ("إطلاق سراح 40 أسير إسرائيلي", 40, "exact", "أسير"),
         ("وقف إطلاق النار مدة ستة أسابيع", 6, "exact", "أسابيع"),
         ("ارتفعت الأسعار بنسبة 9 في المائة", 9, "exact", None),
@@ -201,3 +201,127 @@ def test_scores_match_minutes_clock_times_and_dates_are_not_quantities(text: str
 
 def test_a_range_with_a_scale_is_still_a_quantity() -> None:
     assert 4000 in [q.value for q in quantities_in("انتشر 3-4 آلاف جندي في المدينة")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "سجل للفريق المهاجم صالح (12) والظهير ماني (31) في الشوط الأول",
+        "تقدم الفريق على ضيفه في الترتيب (+6) وتراجع منافسه (-3)",
+        "فاز الفريق 3-صفر على ضيفه",
+        "بعد خسارته صفر-2 أمام كوريا",
+        "وانتهت المباراة لصالح الضيوف 2-1.",
+        "وجاءت الأهداف في الدقائق 45 و60 و75 من اللقاء",
+        "حل المنتخب في المركز 65 ضمن التصنيف الشهري",
+        "وكانت المملكة قد جاءت في المرتبة 62 في تقرير العام الماضي",
+        "بلغ الفريق الدور ربع النهائية",
+    ],
+)
+def test_match_minutes_scores_and_ranks_are_not_quantities(text: str) -> None:
+    assert quantities_in(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قصفت المطار طائرة من طراز إف-16",
+        "أطلقت الشركة نظام (iOS9) لهواتفها",
+        "سقطت مروحية من طراز إيه.إس350 قرب الحدود",
+        "قال الوزير لإذاعة أوروبا 1 إن المحادثات مستمرة",
+        'قدمت الشركة نسخة جديدة من جهاز "3310" العام الماضي',
+        "يتقبل العزاء على جوال ابنه 0555855864",
+        "بدأت المفاوضات مع مجموعة 5+1 في جنيف",
+        "أدان الوزير خرق القرارين 2216 و2231",
+    ],
+)
+def test_numbers_in_names_models_and_phone_numbers_are_not_quantities(text: str) -> None:
+    assert quantities_in(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "تدخل العقوبات حيز التنفيذ في 22 من أغسطس المقبل",
+        "حدد المعهد يوم الثلاثاء 26 /11 /1436هـ موعدا لاستقبال الوثائق",
+        "وصل الوفد في 2 الشهر الجاري",
+        "وعند الساعة 11,00 ت غ أغلقت البورصة",
+        "وافق المجلس على الاتفاقية وأعد مرسوم بذلك. 2 - الموافقة على تعيين المستشار",
+    ],
+)
+def test_dates_clock_times_and_list_items_within_a_line_are_not_quantities(text: str) -> None:
+    assert quantities_in(text) == []
+
+
+def counted(text: str) -> list[tuple[float, str | None]]:
+    """Each quantity's value and counted noun as written."""
+    return [(q.value, text[q.what[0] : q.what[1]] if q.what else None) for q in quantities_in(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("سجل اللاعبون الثلاثة 21 و17 و16 نقطة", [(21, "نقطة"), (17, "نقطة"), (16, "نقطة")]),
+        ("يقدر عدد المشاركين بين 400 أو 500 شخص", [(400, "شخص"), (500, "شخص")]),
+        ("يتراوح طوله من 15 إلى 30 مترا", [(15, "مترا"), (30, "مترا")]),
+        ("بلغت الخسائر 2.5-3 ملايين دولار", [(2_500_000, "دولار"), (3_000_000, "دولار")]),
+        ("من 300 إلى 3 آلاف شخص", [(300, "شخص"), (3000, "شخص")]),
+    ],
+)
+def test_numbers_joined_in_a_list_or_range_share_the_last_ones_noun_and_scale(
+    text: str, expected: list[tuple[float, str]]
+) -> None:
+    assert counted(text) == expected
+
+
+def test_numbers_joined_in_a_range_share_the_percent_sign() -> None:
+    found = quantities_in("ارتفعت الأسعار بنسبة تراوحت بين 5 و7 بالمئة")
+    assert [(q.value, q.unit) for q in found] == [(5, "%"), (7, "%")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وأقيمت للجمهور (12) دورة تدريبية", [(12, "دورة")]),
+        ("سقطت المركبة من ارتفاع «200» متر", [(200, "متر")]),
+        ("فر نحو 700 ألف من الروهينغا إلى بنغلاديش", [(700_000, "الروهينغا")]),
+        ("وأعلن الجيش مقتل 46 من جنوده", [(46, "جنوده")]),
+        ("صوت 14 من أصل 15 عضوا لصالح القرار", [(14, None), (15, "عضوا")]),
+        ("هناك 500 متسلق في البحيرة و60 في القمة", [(500, "متسلق"), (60, None)]),
+        ("وبلغ عدد عناصر الشرطة 2900 الذين جندوا للبحث", [(2900, None)]),
+        ("توفي الفنان عن 75عاما", [(75, "عاما")]),
+        ("اختطفت الجماعة 110 #تلميذات_مفقودات من مدرستهن", [(110, "تلميذات")]),
+        ("وثق المركز 17 حالة انتهاك خلال الشهر", [(17, "حالة")]),
+        ("قتل 15 مسلحا هذا العام", [(15, "مسلحا")]),
+    ],
+)
+def test_the_counted_noun_is_a_noun_not_a_preposition_or_relative(
+    text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert counted(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("تجاوزت نسبة المقاعد ٧٠ ٪ من الإجمالي", 70, "%"),
+        ("وتمثل نحو60 بالمئة من الأصوات", 60, "%"),
+    ],
+)
+def test_percent_signs_and_a_missing_space(text: str, value: float, unit: str) -> None:
+    [q] = quantities_in(text)
+    assert (q.value, q.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("قتل 14 شخصا على الأقل في الهجوم", "at_least"),
+        ("يبلغ طول الجسر 500 متر تقريبا", "approximate"),
+        ("أغلقت البورصة على خسارة تزيد عن 5%", "at_least"),
+        ("ستستقبل ما يصل إلى 20 ألف لاجئ", "at_most"),
+        ("حضر الحفل ما يناهز 300 شخص", "approximate"),
+    ],
+)
+def test_qualifiers_before_the_number_and_after_the_noun(text: str, qualifier: str) -> None:
+    [q] = quantities_in(text)
+    assert q.qualifier == qualifier
