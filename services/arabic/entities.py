@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Final
 
-from services.arabic import ner
+from services.arabic import ner, wordstats
 from services.arabic.gazetteer import (
     KbEntry,
     KnowledgeBase,
@@ -121,7 +121,15 @@ def _info(folded: str) -> _WordInfo:
         stems = tuple(strip_clitics(folded))
         first_names = _vocab("first_names")
         head = next((c for c in stems if c in _ORG_HEADS), None)
-        first = next((c for c in reversed(stems) if c in first_names), None)
+        first = next(
+            (
+                c
+                for c in reversed(stems)
+                if c in first_names
+                and (c == folded or not _whole_word(folded, c))  # فوزي is no ف + وزي
+            ),
+            None,
+        )
         hit = (stems, head, first)
         if len(_INFO) > 300_000:
             _INFO.clear()
@@ -464,6 +472,8 @@ def _person_candidates(article: _Article, found: list[_Candidate]) -> list[_Cand
                 break
             if word not in known and _has_clitic(word, kb):
                 break
+            if word not in known and _verb_or_suffixed(word):
+                break  # ميركل شددت، ديشان مطالبته: a verb or a suffixed noun ends the name
             if _known_place(tokens[j], kb):
                 break
             if _NISBA.search(word) and _place_prefix(_NISBA.sub("", word.removeprefix("ال")), kb):
@@ -515,17 +525,18 @@ def _has_clitic(word: str, kb: KnowledgeBase) -> bool:
     common, first_names = _vocab("common_words"), _vocab("first_names")
     return any(
         stem.startswith("ال")
-        or stem in common
-        or stem in kb.first_tokens
-        or stem in first_names  # وعبدالرحمن: and another person
-        or _possessed(stem)
+        or (
+            (stem in common or stem in kb.first_tokens or stem in first_names or _possessed(stem))
+            and not _whole_word(word, stem)
+        )
         for stem in strip_clitics(word)[1:]
     )
 
 
 def _surname_after(text: str, tokens: list[Token], last: int, kb: KnowledgeBase) -> int:
     """A tagged one-word person followed by a word no list knows is first name + surname
-    (جاسبر لولر، غانتر كونيل): transliterated surnames are out of every vocabulary."""
+    (جاسبر لولر، غانتر كونيل): transliterated surnames are out of every vocabulary. Not a word
+    the corpus reads as a verb or a noun with a pronoun suffix (ميركل شددت، ديشان مطالبته)."""
     k = last + 1
     if k >= len(tokens) or not tokens[k].is_word or _line_break(text, tokens[last], tokens[k]):
         return last
@@ -539,7 +550,57 @@ def _surname_after(text: str, tokens: list[Token], last: int, kb: KnowledgeBase)
         or any(stem in kb.first_tokens for stem in strip_clitics(word))
         or _has_clitic(word, kb)
     )
-    return k if unknown and not _possessed(word) and len(word) > 2 else last
+    if not unknown or _possessed(word) or len(word) <= 2 or _verb_or_suffixed(word):
+        return last
+    return k
+
+
+def _whole_word(word: str, stem: str) -> bool:
+    """The corpus uses ``word`` on its own too often for it to be a clitic + ``stem``: a clitic
+    form is a small share of its base's uses (لمصر 249 against مصر 5,030; بجامعة 232 against
+    جامعة 1,196), a word of its own is not (بايلي 17 against إيلي 49; فوزي against no وزي)."""
+    table = wordstats.shipped_stats()
+    whole, alone = table.get(word), table.get(stem)
+    if whole is None or whole.bare < wordstats.MIN_ATTESTED or _suffixed(stem):
+        return False  # وابنته: "and his daughter" however often the corpus has it
+    return alone is None or wordstats.ATTESTED_RATIO * whole.bare >= alone.bare
+
+
+def _suffixed(word: str) -> bool:
+    """A possessive suffix on a base the corpus knows (مطالبته: مطالبة; ابنته: ابنة)."""
+    table = wordstats.shipped_stats()
+    return any(
+        kind == "suffixed"
+        and (row := table.get(base)) is not None
+        and row.bare >= wordstats.MIN_ATTESTED
+        for base, kind in wordstats.readings(word)
+    )
+
+
+def _verb_or_suffixed(word: str) -> bool:
+    """The corpus reads ``word`` as a verb or as a noun with a pronoun suffix, which a surname
+    is not: a perfect with a subject ending whose stem the corpus also has as an imperfect
+    (شددت: شدد، يشدد; أعلنت: يعلن), an imperfect the corpus has with another person prefix
+    (تهوي: يهوي), or a possessive suffix on a base the corpus knows (مطالبته: مطالبة;
+    بتبرئته: تبرئة)."""
+    table = wordstats.shipped_stats()
+
+    def seen(form: str) -> bool:
+        row = table.get(form)
+        return row is not None and row.bare >= wordstats.MIN_ATTESTED
+
+    forms = [word] + ([word[1:]] if word[:1] in "وفبلك" and len(word) > 4 else [])
+    for w in forms:
+        if len(w) >= 4 and w.endswith("ت"):
+            stem = w[:-1]
+            if seen(stem) and (seen("ي" + stem) or (stem[0] == "ا" and seen("ي" + stem[1:]))):
+                return True
+        imperfect = len(w) >= 4 and w[0] in "يت"
+        if imperfect and any(seen(p + w[1:]) for p in "يتن" if p != w[0]):
+            return True
+        if _suffixed(w):
+            return True
+    return False
 
 
 def _possessed(word: str) -> bool:
@@ -548,12 +609,17 @@ def _possessed(word: str) -> bool:
 
 
 def _trim(tokens: list[Token], first: int, last: int, kind: str) -> tuple[int, int]:
-    """Drop leading titles and common words and trailing common words from a tagged span."""
+    """Drop leading titles and common words from a tagged span (but not the definite head of
+    an organization or a place: والهيئة المصرية), and trailing common words from a person."""
     common = _vocab("common_words")
 
     def outside(k: int, leading: bool) -> bool:
         stems = strip_clitics(tokens[k].folded)
-        if any(s in common or s in _NAME_STOP for s in stems):
+        if any(s in _NAME_STOP for s in stems):
+            return True
+        if leading and kind != "PER" and any(s.startswith("ال") for s in stems):
+            return stems[-1] in _TITLES  # والهيئة المصرية العامة للبترول: a definite head stays
+        if any(s in common for s in stems):
             return True
         if not leading:
             return False
@@ -563,7 +629,9 @@ def _trim(tokens: list[Token], first: int, last: int, kind: str) -> tuple[int, i
 
     while first <= last and outside(first, True):
         first += 1
-    while last >= first and outside(last, False):
+    # Trailing common words only off persons: an organization's or a place's last word is
+    # often a common adjective that belongs to it (البنك المركزي الإيراني, منظمة الأسلحة الكيماوية).
+    while kind == "PER" and last >= first and outside(last, False):
         last -= 1
     return first, last
 
@@ -712,6 +780,8 @@ def _tagged_clitic_length(folded: str, kb: KnowledgeBase) -> int:
     for stem in candidates[1:]:
         # و/ف before a known name word; ب/ل/ك only before a KB name (بيلي is not ب + يلي)
         if stem in kb.first_tokens or (folded[0] in "وف" and stem in known):
+            if _whole_word(folded, stem):
+                continue  # فاتو بنسودا, فوزي: the corpus has the whole word on its own
             return _clitic_length(folded, stem)
     return 0
 
@@ -835,25 +905,30 @@ RULES: Final = tuple(
             EntityRule(
                 "first-names",
                 70,
-                "a known first name and the name words after it is a person (فهد الغامدي)",
+                "a known first name and the name words after it is a person (فهد الغامدي), up "
+                "to a verb or a suffixed noun; no first name read inside a whole word (فوزي)",
                 propose=_person_candidates,
             ),
             EntityRule(
                 "trim",
                 110,
-                "titles and common words are trimmed off the ends of a tagged name",
+                "titles and common words are trimmed off the start of a tagged name (not the "
+                "definite head of an organization or place), and common words off the end of a "
+                "tagged person (not البنك المركزي الإيراني)",
                 refine=_trimmed,
             ),
             EntityRule(
                 "cut-person",
                 120,
-                "a tagged person ends before a word with a clitic or a known place",
+                "a tagged person ends before a word with a clitic or a known place; not a word "
+                "the corpus has on its own (نيك بايلي)",
                 refine=_person_cut,
             ),
             EntityRule(
                 "surname-after",
                 130,
-                "a one-word tagged person takes the next word no list knows as surname",
+                "a one-word tagged person takes the next word no list knows as surname, unless "
+                "the corpus reads it as a verb or a suffixed noun (ميركل شددت)",
                 refine=_with_surname,
             ),
             EntityRule(
@@ -865,7 +940,8 @@ RULES: Final = tuple(
             EntityRule(
                 "tagged-clitics",
                 150,
-                "clitics come off a tagged name only with evidence (an article, a known name)",
+                "clitics come off a tagged name only with evidence (an article, a known name), "
+                "never off a word the corpus has on its own (فاتو بنسودا)",
                 refine=_without_clitics,
             ),
             EntityRule(
