@@ -333,12 +333,17 @@ def _chained_labels(folded: str, matches: list[re.Match[str]]) -> list[bool]:
     """Whether each match is a label or a date; a label opens a list that the numbers joined
     to it continue (في الدقيقتين 45 و60, القرارين 2216 و2231)."""
     labels: list[bool] = []
+    years: list[bool] = []
     for i, m in enumerate(matches):
         start = _number_start(m)
         digits, what = m.group("digits"), m.group("what")
+        date = _is_date(folded, start, digits, what)
+        years.append(date and (what is None or what in _NOT_COUNTED or what in _ERA_MARKS))
         label = (
-            _is_date(folded, start, digits, what)
+            date
             or _is_label(folded, start, what)
+            or (digits is not None and _is_version(digits))
+            or (digits is not None and _glued_to_a_name(folded, m))
             or (digits is not None and _inside(_SCORE_OR_TIME, folded, start))  # فاز 2-1
             or (digits is not None and _is_clock(folded, m))
             or (m.group("word") in ("عشر", "عشره") and _after_definite(folded, start))
@@ -348,7 +353,41 @@ def _chained_labels(folded: str, matches: list[re.Match[str]]) -> list[bool]:
         if not label and i and labels[-1] and _joined(folded, matches[i - 1], m):
             label = True
         labels.append(label)
+    for i in range(len(matches) - 2, -1, -1):
+        if years[i + 1] and not labels[i] and _joined(folded, matches[i], matches[i + 1]):
+            labels[i] = years[i] = True  # 1420 - 1423هـ، 94 - 1995م: the start of a span of years
     return labels
+
+
+_ERA_MARKS: Final = frozenset({"م", "ه", "هـ"})
+
+
+def _is_version(digits: str) -> bool:
+    """2.18.61، 10.0.1: more than one dot or comma and groups that are not thousands."""
+    for separator in ".,":
+        groups = digits.split(separator)
+        if len(groups) > 2 and any(len(g) != 3 for g in groups[1:]):
+            return True
+    return False
+
+
+_GLUED_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{3,}$")
+_NOT_A_NAME: Final = frozenset(fold(w) for w in ("نحو", "حوالي", "قرابة", "زهاء", "أكثر", "أقل"))
+
+
+def _glued_to_a_name(folded: str, m: re.Match[str]) -> bool:
+    """فرانس24، رياضة24: a number glued to a word, counting nothing, is part of a name (but
+    في528 صفحة and نحو60 بالمئة count)."""
+    what = m.group("what")
+    if (what and what not in _NOT_COUNTED) or m.group("percent") or m.group("scale"):
+        return False
+    start = _number_start(m)
+    glued = _GLUED_WORD.search(folded, max(0, start - 16), start)
+    if glued is None:
+        return False
+    word = glued.group()
+    bare = word[1:] if word[:1] in "وبل" else word
+    return not ({word, bare} & (_NOT_COUNTED | _NOT_A_NAME))
 
 
 def _counted_nouns(folded: str, matches: list[re.Match[str]]) -> list[tuple[int, int] | None]:
@@ -383,6 +422,7 @@ _NOT_COUNTED: Final = frozenset(
         *("خلال", "ضمن", "عند", "لدى", "مقابل", "نحو", "حين", "حيث", "بشكل", "ثم", "كما"),
         *("الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "منهم", "منها", "منهما"),
         *("هو", "هي", "هم", "وهو", "وهي", "وهم", "أن", "إن", "لا", "ما", "قد", "لم", "لن"),
+        *("أنه", "إنه", "أنها", "إنها", "أنهم", "إنهم", "بأن", "لأن"),
         *("فقط", "أيضا", "تقريبا", "بالمئة", "بالمائة", "هذه", "هذا", "تلك", "ذلك", "كل"),
         # time words after a number: 15 ألفا العام الماضي، في 2 الشهر الجاري
         *("العام", "الشهر", "الأسبوع", "اليوم", "أمس", "الماضي", "الجاري", "المقبل"),

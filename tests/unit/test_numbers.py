@@ -241,6 +241,21 @@ def test_numbers_in_names_models_and_phone_numbers_are_not_quantities(text: str)
 @pytest.mark.parametrize(
     "text",
     [
+        "عمل رئيسا لتحرير المجلة 1411 - 1412هـ",
+        "وكان مستشارا لوزارة الإعلام 97 - 1999م",
+        "حدث التطبيق إلى الإصدار 2.18.61 على الهواتف",
+        "وقال أحد أنصاره لفرانس24 إنه سيصوت له",
+    ],
+)
+def test_spans_of_years_versions_and_names_glued_to_a_number_are_not_quantities(
+    text: str,
+) -> None:
+    assert quantities_in(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "تدخل العقوبات حيز التنفيذ في 22 من أغسطس المقبل",
         "حدد المعهد يوم الثلاثاء 26 /11 /1436هـ موعدا لاستقبال الوثائق",
         "وصل الوفد في 2 الشهر الجاري",
