@@ -407,10 +407,22 @@ def _counted_nouns(folded: str, matches: list[re.Match[str]]) -> list[tuple[int,
                 span = None
         nouns.append(span)
     for i in range(len(matches) - 2, -1, -1):
-        m = matches[i]
-        if m.group("what") in (None, "و", "او", "الي") and _joined(folded, m, matches[i + 1]):
+        m, following = matches[i], matches[i + 1]
+        if m.group("what") in (None, "و", "او", "الي") and _joined(folded, m, following):
             nouns[i] = nouns[i + 1]
+        elif m.group("what") == "من" and _out_of(folded, m, following):
+            nouns[i] = nouns[i + 1]  # 14 من أصل 15 دولة، 14 من مجموعة 100 امرأة
     return nouns
+
+
+# A part out of a whole: 14 من أصل 15، 14 من مجموعة 100، 4 من بين كل 10، 89 من 100.
+_OUT_OF = re.compile(r"\s*من\s+(?:(?:اصل|مجموع|مجموعه|بين(?:\s+كل)?|كل)\s+)?")
+
+
+def _out_of(folded: str, m: re.Match[str], following: re.Match[str]) -> bool:
+    if m.group("percent") or following.start() != _number_start(following):
+        return False
+    return _OUT_OF.fullmatch(folded, _number_end(m), following.start()) is not None
 
 
 # Words that follow a number without being what it counts: prepositions, relatives,
