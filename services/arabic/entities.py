@@ -126,7 +126,9 @@ def _info(folded: str) -> _WordInfo:
                 c
                 for c in reversed(stems)
                 if c in first_names
-                and (c == folded or not _whole_word(folded, c))  # فوزي is no ف + وزي
+                # فوزي is no ف + وزي; a preposition before a first name (لصالح) is the
+                # common-words rule's to judge
+                and (c == folded or folded[0] not in "وف" or not _whole_word(folded, c))
             ),
             None,
         )
