@@ -42,7 +42,6 @@ from services.arabic.gazetteer import (
 )
 
 # re-exported while services/arabic/ner.py still imports it from here
-from services.arabic.gazetteer import gazetteer_tags as gazetteer_tags
 from services.arabic.normalize import fold
 from services.arabic.tokenize import Token, strip_clitics
 

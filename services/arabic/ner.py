@@ -26,6 +26,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from services.arabic.gazetteer import gazetteer_tags
 from services.arabic.normalize import fold
 
 LABELS: Final = (
@@ -449,8 +450,6 @@ def load_tagger(path: Path) -> Tagger:
     wordstats = bool(meta.get("wordstats"))
     clusters = bool(meta.get("clusters"))
     if meta.get("gazetteer"):
-        from services.arabic.entities import gazetteer_tags  # (import cycle)
-
         return Tagger(path, gazetteer_tags, wordstats, clusters)
     return Tagger(path, wordstats=wordstats, clusters=clusters)
 

@@ -17,12 +17,14 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 NER = DATA / "ner"
 GOLD = DATA / "dev" / "gold.jsonl"
 
-# With corpus statistics features: dev micro 0.704, LOC 0.843 (2026-12-02).
-DEV_MICRO_F1_FLOOR = 0.70
+# With corpus statistics and word cluster features: dev micro 0.733 (2026-12-02; 0.704 without
+# the clusters), LOC 0.843.
+DEV_MICRO_F1_FLOOR = 0.72
 DEV_LOC_F1_FLOOR = 0.83
-# On the held-out dev articles (SOURCES.tsv): 0.792 measured 2026-12-02 (0.774 earlier that day).
-ARTICLES_MICRO_F1_FLOOR = 0.78
-EXTRACT_STAGE_MICRO_F1_FLOOR = 0.63
+# On the held-out dev articles (SOURCES.tsv): 0.812 measured 2026-12-02 with word clusters and
+# the corpus-driven span edges (0.792 that morning, 0.774 before).
+ARTICLES_MICRO_F1_FLOOR = 0.80
+EXTRACT_STAGE_MICRO_F1_FLOOR = 0.66  # 0.6735 measured 2026-12-02
 
 
 def _need(path: Path) -> None:
