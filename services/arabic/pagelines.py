@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Final
@@ -117,7 +117,7 @@ def _bucket(value: float, edges: Sequence[float]) -> int:
     return len(edges)
 
 
-@cache
+@lru_cache(maxsize=100_000)  # bounded: an endless stream brings endless new words
 def _content(word: str) -> str | None:
     """A comparable content word: clitic و and the article stripped, stop words dropped."""
     if word.startswith("و") and len(word) > 4:
