@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from services.clitools import ANT_CORPUS, gold_arguments, load_gold
+from services.clitools import corpus_option, gold_arguments, load_gold
 
 _SUBSETS = ("all", "held-out", "development")
 
@@ -86,14 +86,7 @@ def eval_claims(
 
 
 @click.command(name="cues")
-@click.option(
-    "--corpus",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=ANT_CORPUS,
-    show_default=True,
-    help="JSONL(.xz) news corpus to mine (ship only what is mined from a corpus whose licence "
-    "allows it: ant.jsonl.xz does, saudinewsnet.jsonl.xz does not)",
-)
+@corpus_option
 @click.option("--at-least", default=25, show_default=True, help="Keep words opening this many")
 @click.option("--limit", type=int, help="Only the first N articles (a quick look)")
 @click.option("--show", default=30, show_default=True, help="Unreviewed candidates to print")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from services.clitools import ANT_CORPUS, gold_arguments, load_gold
+from services.clitools import corpus_option, gold_arguments, load_gold
 
 if TYPE_CHECKING:
     from services.arabic.pagelines_train import LabelledPage
@@ -59,13 +59,6 @@ def _dev_pages(gold: Path | None) -> dict[str, LabelledPage]:
     }
 
 
-corpus_option = click.option(
-    "--corpus",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=ANT_CORPUS,
-    show_default=True,
-    help="ANT corpus JSONL (.xz); its licence allows shipping the model",
-)
 pages_option = click.option(
     "--pages", default=5000, show_default=True, help="Synthetic pages to train on"
 )

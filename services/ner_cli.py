@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from services.clitools import ANT_CORPUS, gold_arguments, load_gold
+from services.clitools import corpus_option, gold_arguments, load_gold, output_path
 
 if TYPE_CHECKING:
     from services.evaluation.gold import GoldArticle
@@ -374,14 +374,7 @@ def _echo_ablation(gold: Path, everything: list[GoldArticle]) -> None:
 
 
 @train_group.command(name="wordstats")
-@click.option(
-    "--corpus",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=ANT_CORPUS,
-    show_default=True,
-    help="A .jsonl.xz news corpus (../shared/data/corpus/README.md); the shipped file is "
-    "counted on ant.jsonl.xz only (licence)",
-)
+@corpus_option
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -410,11 +403,7 @@ def train_wordstats(
 
     from services.arabic.wordstats import build, shipped_path
 
-    target = out or shipped_path()
-    if out is None and "saudinewsnet" in corpus.name.lower():
-        raise click.ClickException(
-            "SaudiNewsNet is non-commercial: never write the shipped file from it (use --out)"
-        )
+    target = output_path(corpus, out, shipped_path())
     start = time.perf_counter()
     rows = build(corpus, target, top=top, sample=sample, seed=seed, limit=limit, log=click.echo)
     click.echo(
@@ -424,14 +413,7 @@ def train_wordstats(
 
 
 @train_group.command(name="clusters")
-@click.option(
-    "--corpus",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=ANT_CORPUS,
-    show_default=True,
-    help="A .jsonl.xz news corpus (../shared/data/corpus/README.md); the shipped file is "
-    "trained on ant.jsonl.xz only (licence)",
-)
+@corpus_option
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -473,11 +455,7 @@ def train_clusters(
         raise click.ClickException(f"--sizes: {exc}") from exc
     if not ks or min(ks) < 2:
         raise click.ClickException("--sizes: give at least one size, each at least 2")
-    target = out or shipped_path()
-    if out is None and "saudinewsnet" in corpus.name.lower():
-        raise click.ClickException(
-            "SaudiNewsNet is non-commercial: never write the shipped file from it (use --out)"
-        )
+    target = output_path(corpus, out, shipped_path())
     start = time.perf_counter()
     table = build(
         corpus, target, sizes=ks, vocab=vocab, dim=dim, seed=seed, limit=limit, log=click.echo

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import lzma
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import settings
 
@@ -64,3 +66,9 @@ def require_tool(name: str, package: str) -> str:
             pytest.fail(f"{name} is not installed; ops/test.sh installs Debian's {package}")
         pytest.skip(f"{name} not installed (apt-get install {package}; ops/test.sh does)")
     return found
+
+
+def write_corpus(path: Path, texts: Sequence[str]) -> None:
+    """A tiny news corpus in the format of ../shared/data/corpus (JSONL, xz)."""
+    lines = b"".join(orjson.dumps({"outlet": "x", "title": "", "text": t}) + b"\n" for t in texts)
+    path.write_bytes(lzma.compress(lines))

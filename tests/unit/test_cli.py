@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import click
 import orjson
 import pytest
 from click.testing import CliRunner, Result
@@ -191,3 +192,13 @@ def test_a_folder_lists_the_files_it_skips(tmp_path: Path) -> None:
     skipped = [r.message for r in read if isinstance(r, Skipped)]
     assert skipped[0].startswith(f"{tmp_path / 'README.md'}: skipped, not .txt")
     assert ".png" in skipped[1]
+
+
+def test_a_trained_resource_is_never_shipped_from_the_non_commercial_corpus(tmp_path: Path) -> None:
+    from services.clitools import output_path
+
+    shipped = tmp_path / "shipped.tsv.gz"
+    assert output_path(Path("ant.jsonl.xz"), None, shipped) == shipped
+    assert output_path(Path("saudinewsnet.jsonl.xz"), tmp_path / "x", shipped) == tmp_path / "x"
+    with pytest.raises(click.ClickException, match="non-commercial"):
+        output_path(Path("saudinewsnet.jsonl.xz"), None, shipped)

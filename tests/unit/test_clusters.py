@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import lzma
-from collections.abc import Sequence
 from pathlib import Path
 
-import orjson
 import pytest
 from click.testing import CliRunner
 
@@ -27,6 +24,7 @@ from services.arabic.clusters import (
 )
 from services.arabic.ner import split_clitics, word_features
 from services.arabic.normalize import fold
+from tests.conftest import write_corpus
 
 # Cities always after «إلى» / «زار», people always after «قال» / «الرئيس» and before «إن»: the
 # two kinds share no neighbours, so the finer clusters separate them.
@@ -128,16 +126,11 @@ def test_the_shipped_tagger_uses_the_clusters_its_sidecar_names() -> None:
     assert load_tagger(model).featurizer.clusters is bool(meta.get("clusters"))
 
 
-def _write_corpus(path: Path, texts: Sequence[str]) -> None:
-    lines = b"".join(orjson.dumps({"outlet": "x", "title": "", "text": t}) + b"\n" for t in texts)
-    path.write_bytes(lzma.compress(lines))
-
-
 def test_the_train_command_is_reproducible(tmp_path: Path) -> None:
     from services.ner_cli import train_group
 
     corpus = tmp_path / "ant.jsonl.xz"
-    _write_corpus(corpus, CORPUS)
+    write_corpus(corpus, CORPUS)
     outputs = []
     for name in ("a", "b"):
         out = tmp_path / f"{name}.tsv.gz"
@@ -154,7 +147,7 @@ def test_the_shipped_file_is_never_written_from_the_non_commercial_corpus(
     from services.ner_cli import train_group
 
     corpus = tmp_path / "saudinewsnet.jsonl.xz"
-    _write_corpus(corpus, CORPUS)
+    write_corpus(corpus, CORPUS)
     result = CliRunner().invoke(train_group, ["clusters", "--corpus", str(corpus)])
     assert result.exit_code != 0
     assert "non-commercial" in result.output

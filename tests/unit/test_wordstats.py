@@ -8,11 +8,9 @@ evidence: a first name beside it, or the full name elsewhere in the article.
 from __future__ import annotations
 
 import gzip
-import lzma
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import orjson
 import pytest
 from click.testing import CliRunner
 
@@ -29,6 +27,7 @@ from services.arabic.wordstats import (
     readings,
     write_stats,
 )
+from tests.conftest import write_corpus
 
 
 @pytest.mark.parametrize(
@@ -118,16 +117,11 @@ def test_a_file_of_another_format_is_refused(tmp_path: Path) -> None:
         read_stats(path)
 
 
-def _write_corpus(path: Path, texts: Sequence[str]) -> None:
-    lines = b"".join(orjson.dumps({"outlet": "x", "title": "", "text": t}) + b"\n" for t in texts)
-    path.write_bytes(lzma.compress(lines))
-
-
 def test_the_train_command_is_reproducible_and_samples_with_its_seed(tmp_path: Path) -> None:
     from services.ner_cli import train_group
 
     corpus = tmp_path / "ant.jsonl.xz"
-    _write_corpus(corpus, CORPUS)
+    write_corpus(corpus, CORPUS)
     outputs = []
     for name, extra in (
         ("a", []),
@@ -152,7 +146,7 @@ def test_the_shipped_file_is_never_written_from_the_non_commercial_corpus(
     from services.ner_cli import train_group
 
     corpus = tmp_path / "saudinewsnet.jsonl.xz"
-    _write_corpus(corpus, CORPUS)
+    write_corpus(corpus, CORPUS)
     result = CliRunner().invoke(train_group, ["wordstats", "--corpus", str(corpus)])
     assert result.exit_code != 0
     assert "non-commercial" in result.output
