@@ -7,6 +7,15 @@ compared on folded forms without leading conjunctions, and a speaker counts as r
 name contains the other (أنتوني بلينكن ~ بلينكن). Quantity accuracy is the share of gold values
 found exactly among the matched claim's values.
 
+Beside it, over the same gold quantities, the system quantity with the gold's value (none: wrong)
+is checked for its unit, its counted noun and all at once. The gold has no unit field: a
+quantity's unit (gold or system) is "%" when the unit is % or ``what`` has % or opens with نسبة,
+a currency when ``what`` opens with one (دولار، ريال ...), else none (``quantity_unit``). The
+noun matches when the gold ``what``'s first word equals the system's first word after folding
+and clitic stripping (``same_noun``): the gold may normalise nouns (قتيل where the text says
+شخص), and such a noun counts as a miss. "Fully exact" is value + approximate flag (any
+qualifier but exact is approximate) + unit + noun.
+
 Beside these lenient scores: a strict match (the content has the gold's words, no more, no less)
 and a strict speaker (the same words as the gold's, so «الرئيس يوم الاثنين» is not «الرئيس»).
 Every error carries a family (missed statement, speaker with junk attached, ...) so that
@@ -25,7 +34,7 @@ from typing import Any, Final
 from services.arabic import speakers as speaker_ranking
 from services.arabic.normalize import fold, matching_form
 from services.arabic.tokenize import strip_clitics
-from services.contracts.events import Claim, CleanArticle, RawArticle
+from services.contracts.events import Claim, CleanArticle, Qualifier, RawArticle
 from services.enricher.pipeline import appended_articles, clean_article, enrich_article
 from services.evaluation.gold import GoldArticle
 from services.evaluation.scores import f1, ratio
@@ -103,6 +112,9 @@ class ClaimReport:
     cue: Ratio = field(default_factory=Ratio)
     according_to: Ratio = field(default_factory=Ratio)
     quantity_values: Ratio = field(default_factory=Ratio)
+    quantity_units: Ratio = field(default_factory=Ratio)  # the same-valued quantity's unit
+    quantity_nouns: Ratio = field(default_factory=Ratio)  # its counted noun (first word)
+    quantity_full: Ratio = field(default_factory=Ratio)  # value + approx + unit + noun
     kind: Ratio = field(default_factory=Ratio)
     by_confidence: dict[float, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
     strict: Counts = field(default_factory=Counts)  # content with exactly the gold's words
@@ -126,6 +138,9 @@ class ClaimReport:
             (self.cue, other.cue),
             (self.according_to, other.according_to),
             (self.quantity_values, other.quantity_values),
+            (self.quantity_units, other.quantity_units),
+            (self.quantity_nouns, other.quantity_nouns),
+            (self.quantity_full, other.quantity_full),
             (self.kind, other.kind),
             *((self.by_confidence[k], r) for k, r in other.by_confidence.items()),
         ):
@@ -186,6 +201,37 @@ def same_cue(gold: str | None, predicted: str | None) -> bool:
     if not g or not p:
         return not g and not p
     return bool(set(strip_clitics(g[0])) & set(strip_clitics(p[0])))
+
+
+_CURRENCIES: Final = frozenset(
+    fold(w)
+    for w in (
+        "دولار", "يورو", "ريال", "جنيه", "درهم", "دينار", "ليرة", "شيكل", "روبل", "يوان", "ين",
+        "استرليني", "فرنك",
+    )
+)  # fmt: skip
+
+
+def _first_stems(what: str | None) -> set[str]:
+    words = _WORD.findall(fold(what or ""))
+    return set(strip_clitics(words[0])) if words else set()
+
+
+def quantity_unit(unit: str | None, what: str | None) -> str | None:
+    """The unit of a quantity: "%" (the unit, a % in ``what``, or ``what`` opening with نسبة),
+    the currency ``what`` opens with (folded, clitics stripped), else None."""
+    stems = _first_stems(what)
+    if unit == "%" or "%" in (what or "") or stems & {fold("نسبة"), fold("بالمئة")}:
+        return "%"
+    return min(stems & _CURRENCIES, default=None)
+
+
+def same_noun(gold: str | None, predicted: str | None) -> bool:
+    """The gold ``what``'s first word equals the system's first word after folding and clitic
+    stripping (قتيل ~ وقتيل); a gold noun normalised away from the text (قتيل for شخص) does not
+    match. No gold noun matches anything."""
+    g = _first_stems(gold)
+    return not g or bool(g & _first_stems(predicted))
 
 
 def locate(text: str, content: str, sentences: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -301,6 +347,15 @@ def _score_text(
         values = {q.value for q in claim.quantities}
         for q in g.get("quantities", []):
             report.quantity_values.add(float(q["value"]) in values)
+            same = next((p for p in claim.quantities if p.value == float(q["value"])), None)
+            unit = noun = approx = False
+            if same is not None:
+                unit = quantity_unit(None, q.get("what")) == quantity_unit(same.unit, same.what)
+                noun = same_noun(q.get("what"), same.what)
+                approx = bool(q.get("approx")) == (same.qualifier != Qualifier.EXACT)
+            report.quantity_units.add(unit)
+            report.quantity_nouns.add(noun)
+            report.quantity_full.add(unit and noun and approx)
             if float(q["value"]) not in values:
                 error(
                     "quantity",
@@ -417,10 +472,12 @@ def pooled(reports: Iterable[ClaimReport]) -> ClaimReport:
 
 def format_folds(folds: dict[str, ClaimReport]) -> list[str]:
     """Per fold: statements P/R, numeric P/R, detection F1 (lenient, strict), speaker (lenient,
-    strict), quantities; then all folds pooled and the mean over folds."""
+    strict), quantities (value; unit, noun, fully exact as in ``format_claims``); then all
+    folds pooled and the mean over folds."""
     header = (
         f"{'outlet fold':<22} {'claims':>6} {'stmt P':>6} {'stmt R':>6} {'num P':>6} {'num R':>6} "
-        f"{'F1':>6} {'strict':>6} {'spkr':>6} {'strict':>6} {'qty':>6}"
+        f"{'F1':>6} {'strict':>6} {'spkr':>6} {'strict':>6} {'qty':>6} {'unit':>6} {'noun':>6} "
+        f"{'qfull':>6}"
     )
 
     def numbers(r: ClaimReport) -> list[float]:
@@ -435,6 +492,9 @@ def format_folds(folds: dict[str, ClaimReport]) -> list[str]:
             r.speaker.value,
             r.speaker_strict.value,
             r.quantity_values.value,
+            r.quantity_units.value,
+            r.quantity_nouns.value,
+            r.quantity_full.value,
         ]
 
     def row(name: str, gold: int | str, values: list[float]) -> str:
@@ -479,8 +539,17 @@ def format_claims(report: ClaimReport) -> list[str]:
         ("cue accuracy", report.cue),
         ("according_to accuracy", report.according_to),
         ("quantity values exact", report.quantity_values),
+        ("  + same unit", report.quantity_units),
+        ("  + same noun (what)", report.quantity_nouns),
+        ("  fully exact", report.quantity_full),
     ):
         lines.append(f"{name:<22} {share.value:>9.3f}   ({share.right}/{share.total} matched)")
+    lines.append(
+        "  (unit, noun, fully exact: of the system quantity with the gold's value; unit is % or a"
+        " currency, from the unit or the first word of what; noun: gold what's first word equals"
+        " the system's after folding and clitic stripping; fully exact = value + approx + unit +"
+        " noun)"
+    )
     lines.append("precision by confidence (should rise with it):")
     for level, share in sorted(report.by_confidence.items(), reverse=True):
         lines.append(

@@ -9,7 +9,9 @@ from services.evaluation.claims import (
     ClaimReport,
     _speaker_family,
     pooled,
+    quantity_unit,
     same_cue,
+    same_noun,
     same_party,
     same_party_strictly,
     same_words,
@@ -72,3 +74,19 @@ def test_pooled_reports_add_their_counts() -> None:
     assert both.speaker.value == 0.75
     assert list(both.by_family()) == ["cue"]
     assert str(both.error_items[0]) == "001.txt cue 'قال', gold 'أكد'"
+
+
+def test_a_percentage_is_not_a_currency_amount() -> None:
+    assert quantity_unit(None, "نسبة فقدان الريال لقيمته (%)") == "%"
+    assert quantity_unit("%", None) == "%"
+    assert quantity_unit(None, "دولار من صادرات النفط") != quantity_unit("%", None)
+    assert quantity_unit(None, "قتيل") is None
+
+
+def test_the_counted_noun_matches_through_a_clitic() -> None:
+    assert same_noun("قتيل", "وقتيل")
+    assert same_noun("أسير", "أسير فلسطيني")
+
+
+def test_a_noun_the_gold_normalised_does_not_match_the_texts_word() -> None:
+    assert not same_noun("قتيل", "شخص")
