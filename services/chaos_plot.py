@@ -74,9 +74,11 @@ def plot_timeline(csv_path: Path, png_path: Path, title: str = "") -> Path:
         lat_ax.set_yscale("log")
     lat_ax.set_ylabel("raw → enriched (s)")
     lat_ax.set_title(title or csv_path.parent.name)
+    killed = any(what == "kill_a" for _, what in timeline.faults)
     for name, points in sorted(timeline.rss.items()):
         xs, ys = zip(*points, strict=True)
-        growth = rss_growth(points)
+        # as in the run's summary: a killed worker's RSS starts again from nothing
+        growth = None if killed and name == "a" else rss_growth(points)
         label = f"worker {name}" + (f" ({growth:+.1%} after warm-up)" if growth is not None else "")
         rss_ax.plot(xs, ys, linewidth=1, label=label)
     rss_ax.set_ylabel("RSS (MB)")
